@@ -13,7 +13,7 @@ count=0
 for pkg in "${pkgs[@]}"; do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
 		echo "fuzz: $pkg $target ($fuzztime)"
-		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/wirefast-fuzz.log 2>&1 || {
+		go test -run "^$" -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s "$pkg" >/tmp/wirefast-fuzz.log 2>&1 || {
 			cat /tmp/wirefast-fuzz.log
 			echo "fuzz: $pkg $target FAILED (the failing input is under $(go list -f '{{.Dir}}' "$pkg")/testdata/fuzz/$target)"
 			exit 1
