@@ -1,0 +1,25 @@
+// Package netpoll tells when idle sockets become readable without a
+// goroutine blocked on each: one goroutine waits on an operating system
+// poller (epoll on Linux) for all of them, so a server holding many idle
+// connections spends no goroutine stacks on them.
+//
+// It watches file descriptors the Go runtime also polls; it never reads
+// or writes them. Registrations are one-shot: after f runs, call Wait
+// again to hear about the next data.
+package netpoll
+
+import "sync"
+
+var (
+	defaultOnce   sync.Once
+	defaultPoller *Poller
+	defaultErr    error
+)
+
+// Default returns the process-wide poller, started on first use. It
+// returns an error where no poller is supported or it could not start;
+// callers then wait with a goroutine of their own.
+func Default() (*Poller, error) {
+	defaultOnce.Do(func() { defaultPoller, defaultErr = newPoller() })
+	return defaultPoller, defaultErr
+}

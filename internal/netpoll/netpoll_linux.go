@@ -1,0 +1,107 @@
+package netpoll
+
+import (
+	"fmt"
+	"sync"
+	"syscall"
+)
+
+// Supported reports whether this platform has a poller.
+const Supported = true
+
+// Poller is an epoll instance and the goroutine that waits on it.
+type Poller struct {
+	epfd int
+
+	mu      sync.Mutex
+	waiters map[int32]waiter // armed registrations by descriptor
+	added   map[int32]bool   // descriptors in the epoll set
+	gen     uint32           // tells registrations of a reused descriptor apart
+}
+
+type waiter struct {
+	gen uint32
+	f   func()
+}
+
+func newPoller() (*Poller, error) {
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("netpoll: epoll_create1: %w", err)
+	}
+	p := &Poller{epfd: epfd, waiters: map[int32]waiter{}, added: map[int32]bool{}}
+	go p.loop()
+	return p, nil
+}
+
+// Wait arranges for f to run on a new goroutine once fd has data to read,
+// has been hung up, or is in error. f runs at most once per Wait.
+func (p *Poller) Wait(fd int, f func()) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.gen++
+	ev := syscall.EpollEvent{
+		Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLONESHOT,
+		Fd:     int32(fd),
+		Pad:    int32(p.gen),
+	}
+	op := syscall.EPOLL_CTL_MOD
+	if !p.added[int32(fd)] {
+		op = syscall.EPOLL_CTL_ADD
+	}
+	err := syscall.EpollCtl(p.epfd, op, fd, &ev)
+	if err == syscall.ENOENT {
+		// The descriptor was closed without Remove and its number reused.
+		err = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev)
+	}
+	if err != nil {
+		return fmt.Errorf("netpoll: epoll_ctl: %w", err)
+	}
+	p.added[int32(fd)] = true
+	p.waiters[int32(fd)] = waiter{gen: p.gen, f: f}
+	return nil
+}
+
+// Remove forgets fd before it is closed and returns the function of a
+// registration that had not fired, if any, so the caller can run it.
+func (p *Poller) Remove(fd int) func() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.added[int32(fd)] {
+		return nil
+	}
+	_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
+	delete(p.added, int32(fd))
+	w, ok := p.waiters[int32(fd)]
+	delete(p.waiters, int32(fd))
+	if !ok {
+		return nil
+	}
+	return w.f
+}
+
+func (p *Poller) loop() {
+	events := make([]syscall.EpollEvent, 256)
+	for {
+		n, err := syscall.EpollWait(p.epfd, events, -1)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			panic("netpoll: epoll_wait: " + err.Error())
+		}
+		for _, ev := range events[:n] {
+			p.mu.Lock()
+			w, ok := p.waiters[ev.Fd]
+			if ok && w.gen == uint32(ev.Pad) {
+				delete(p.waiters, ev.Fd)
+			} else {
+				ok = false // a registration that was removed or replaced
+			}
+			p.mu.Unlock()
+			if ok {
+				go w.f()
+			}
+		}
+	}
+}
