@@ -1,0 +1,241 @@
+package websocket
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wirefast/websocket/protocol"
+)
+
+// MessageType is the type of a data message: text (UTF-8) or binary.
+type MessageType int
+
+// Message types, equal to their opcodes (RFC 6455, Section 5.6).
+const (
+	MessageText   MessageType = MessageType(protocol.OpText)
+	MessageBinary MessageType = MessageType(protocol.OpBinary)
+)
+
+// String returns "text", "binary" or "MessageType(N)".
+func (t MessageType) String() string {
+	switch t {
+	case MessageText:
+		return "text"
+	case MessageBinary:
+		return "binary"
+	}
+	return "MessageType(" + strconv.Itoa(int(t)) + ")"
+}
+
+// Defaults for the options of [AcceptOptions] and [DialOptions].
+const (
+	// DefaultReadLimit is the largest message Read accepts, in bytes
+	// (32 MiB). A larger one fails the connection with CloseMessageTooBig.
+	DefaultReadLimit = 32 << 20
+	// DefaultCloseTimeout bounds the close handshake: how long Close waits
+	// for the peer's close frame, and a failing connection for the peer's
+	// reply, before dropping TCP.
+	DefaultCloseTimeout = 5 * time.Second
+	// DefaultHandshakeTimeout bounds the opening handshake when the caller
+	// gives no deadline.
+	DefaultHandshakeTimeout = 10 * time.Second
+)
+
+// Conn is a WebSocket connection, from [Accept], [AcceptConn] or [Dial].
+//
+// # Concurrency
+//
+// One goroutine may read at a time ([Conn.Read], [Conn.ReadInto],
+// [Conn.Reader] and the io.Reader it returns); any number of goroutines
+// may write ([Conn.Write], [Conn.Writer], [Conn.Ping]) concurrently with
+// it and with each other: frames never interleave, though a control frame
+// may go out between the frames of a fragmented message. [Conn.Close] and
+// [Conn.CloseNow] may be called from any goroutine and unblock pending
+// reads and writes.
+//
+// Control frames are handled while reading: pings are answered, pongs
+// matched to [Conn.Ping], the peer's close frame echoed. An application
+// that only writes must still keep a goroutine reading (or call
+// [Conn.CloseRead]) for that to happen.
+type Conn struct {
+	noCopy noCopy
+
+	nc          net.Conn
+	role        protocol.Role
+	subprotocol string
+	cfg         connConfig
+
+	// Read side: owned by the goroutine holding readLock.
+	readLock  chan struct{}
+	rb        readBuf
+	checker   protocol.Checker
+	utf8      protocol.UTF8Validator
+	frame     protocol.Header // current data frame
+	frameLeft int64           // payload bytes of frame not read yet
+	maskPos   int             // key position for the next payload byte
+	msgText   bool            // the message being read is text
+	msgLen    int64           // bytes of the current message read so far
+	msgDone   bool            // the current message has been read completely
+	readLimit atomic.Int64
+	readErr   error           // sticky: once set, every read returns it
+	readCtx   context.Context // of the read in progress; bounds pong replies
+	msgSeq    uint64          // counts messages handed out by Reader
+	mr        messageReader   // the reader Reader returns
+	ctrl      [protocol.MaxControlPayload]byte
+
+	// Receive mode (receive.go).
+	recv        *receiver // set once by Receive, under closeMu
+	pollFD      int       // socket descriptor for netpoll, -1 when none
+	nonBlocking bool      // at a message boundary, report errWouldBlock instead of waiting
+
+	// Write side.
+	msgLock   chan struct{} // held while a data message is written
+	frameLock chan struct{} // held while a frame is written
+	wbuf      *[]byte       // borrowed while writing a frame
+	hdr       [protocol.MaxHeaderSize]byte
+	wvec      net.Buffers
+	wvecArr   [2][]byte
+	vectored  bool  // nc writes net.Buffers with one writev
+	writeErr  error // sticky, under frameLock
+	mw        messageWriter
+
+	// Closing.
+	closeMu     sync.Mutex  // serializes the transitions below
+	closeSent   atomic.Bool // our close frame has gone out (or is going)
+	closeRecvd  atomic.Bool // the peer's close frame has arrived
+	closeRecvCh chan struct{}
+	closedCh    chan struct{} // closed when the TCP connection is closed
+	closeOnce   sync.Once
+	cause       atomic.Pointer[error] // why the connection was closed locally
+	onClose     func()                // called once when TCP is closed; under closeMu
+
+	// Keepalive and Ping.
+	pingMu      sync.Mutex
+	pingWaiters map[uint64]chan struct{}
+	pingSeq     uint64
+	keepalive   *keepalive
+}
+
+// connConfig holds the per-connection settings shared by Accept and Dial,
+// with defaults filled in.
+type connConfig struct {
+	readLimit    int64
+	closeTimeout time.Duration
+	pingInterval time.Duration
+	pongTimeout  time.Duration
+}
+
+// newConn wraps nc, whose opening handshake is done; buffered holds bytes
+// already read from nc past the handshake.
+func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byte, cfg connConfig) *Conn {
+	c := &Conn{
+		nc:          nc,
+		role:        role,
+		subprotocol: subprotocol,
+		cfg:         cfg,
+		readLock:    make(chan struct{}, 1),
+		msgLock:     make(chan struct{}, 1),
+		frameLock:   make(chan struct{}, 1),
+		closeRecvCh: make(chan struct{}),
+		closedCh:    make(chan struct{}),
+	}
+	c.checker.Role = role
+	c.readLimit.Store(cfg.readLimit)
+	c.rb.init(nc, buffered)
+	c.pollFD = c.rb.fd()
+	c.vectored = isVectored(nc)
+	c.msgDone = true
+	if cfg.pingInterval > 0 {
+		c.startKeepalive()
+	}
+	return c
+}
+
+// Subprotocol returns the subprotocol chosen in the opening handshake, or
+// "" when none was.
+func (c *Conn) Subprotocol() string { return c.subprotocol }
+
+// LocalAddr returns the local network address.
+func (c *Conn) LocalAddr() net.Addr { return c.nc.LocalAddr() }
+
+// RemoteAddr returns the remote network address.
+func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
+
+// SetReadLimit sets the largest message the connection reads, in bytes.
+// A larger message fails the connection with [CloseMessageTooBig]. The
+// default is [DefaultReadLimit]; n <= 0 means no limit.
+func (c *Conn) SetReadLimit(n int64) {
+	if n <= 0 {
+		n = 1<<63 - 1
+	}
+	c.readLimit.Store(n)
+}
+
+// lock acquires a channel lock, giving up when ctx is done.
+func lock(ctx context.Context, l chan struct{}) error {
+	select {
+	case l <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case l <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func unlock(l chan struct{}) { <-l }
+
+// Which deadline watchCtx sets.
+const (
+	readDeadline  = false
+	writeDeadline = true
+)
+
+// watchCtx arranges for ctx's end to interrupt blocking reads (or writes)
+// on c by setting a past deadline. The returned stop reports whether ctx
+// interrupted the I/O; it undoes the deadline in that case. A context
+// that can never be done costs nothing.
+func (c *Conn) watchCtx(ctx context.Context, write bool) (stop func() bool) {
+	if ctx.Done() == nil {
+		return noInterrupt
+	}
+	set := c.nc.SetReadDeadline
+	if write {
+		set = c.nc.SetWriteDeadline
+	}
+	if ctx.Err() != nil {
+		_ = set(aLongTimeAgo)
+		return func() bool { _ = set(time.Time{}); return true }
+	}
+	fired := make(chan struct{})
+	after := context.AfterFunc(ctx, func() {
+		_ = set(aLongTimeAgo)
+		close(fired)
+	})
+	return func() bool {
+		if after() {
+			return false
+		}
+		<-fired // the callback may still be setting the past deadline
+		_ = set(time.Time{})
+		return true
+	}
+}
+
+func noInterrupt() bool { return false }
+
+// aLongTimeAgo is a deadline in the past, which interrupts blocked I/O.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// noCopy makes go vet's copylocks check report copies of a Conn.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}

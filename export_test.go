@@ -1,0 +1,39 @@
+package websocket
+
+import (
+	"net"
+	"time"
+
+	"github.com/wirefast/websocket/protocol"
+)
+
+// TestConfig sets the connection options for NewConnForTest; zero fields
+// take the defaults.
+type TestConfig struct {
+	ReadLimit    int64
+	CloseTimeout time.Duration
+	PingInterval time.Duration
+	PongTimeout  time.Duration
+}
+
+// NewConnForTest wraps nc, as if the opening handshake had just
+// completed, as a client or a server.
+func NewConnForTest(nc net.Conn, client bool, tc TestConfig) *Conn {
+	role := protocol.RoleServer
+	if client {
+		role = protocol.RoleClient
+	}
+	cfg := connConfig{
+		readLimit:    tc.ReadLimit,
+		closeTimeout: tc.CloseTimeout,
+		pingInterval: tc.PingInterval,
+		pongTimeout:  tc.PongTimeout,
+	}
+	if cfg.readLimit == 0 {
+		cfg.readLimit = DefaultReadLimit
+	}
+	if cfg.closeTimeout == 0 {
+		cfg.closeTimeout = DefaultCloseTimeout
+	}
+	return newConn(nc, role, "", nil, cfg)
+}

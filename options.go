@@ -1,0 +1,55 @@
+package websocket
+
+import "time"
+
+// ConnOptions are the settings shared by both ends of a connection,
+// embedded in [AcceptOptions] and [DialOptions]. The zero value means the
+// documented defaults.
+type ConnOptions struct {
+	// ReadLimit is the largest message the connection reads, in bytes; a
+	// larger one fails the connection with CloseMessageTooBig (1009),
+	// detected from the frame header before anything is allocated. Zero
+	// means DefaultReadLimit (32 MiB); negative means no limit. See also
+	// Conn.SetReadLimit.
+	ReadLimit int64
+	// CloseTimeout bounds the closing handshake: how long Close waits for
+	// the peer's close frame, and how long a failing connection waits for
+	// the peer's reply, before dropping TCP. Zero means
+	// DefaultCloseTimeout (5 s).
+	CloseTimeout time.Duration
+	// PingInterval turns on keepalive: a ping every PingInterval, answered
+	// pongs keeping the connection up. Zero or negative means no
+	// keepalive. The pings use a timer, not a goroutine.
+	PingInterval time.Duration
+	// PongTimeout is how long keepalive waits for the pong before failing
+	// the connection with CloseInternalError (1011) and
+	// ErrKeepaliveTimeout. Zero means PingInterval; negative means
+	// waiting forever.
+	PongTimeout time.Duration
+}
+
+// config returns the connection settings with defaults filled in.
+func (o *ConnOptions) config() connConfig {
+	cfg := connConfig{
+		readLimit:    o.ReadLimit,
+		closeTimeout: o.CloseTimeout,
+		pingInterval: max(o.PingInterval, 0),
+		pongTimeout:  o.PongTimeout,
+	}
+	switch {
+	case cfg.readLimit == 0:
+		cfg.readLimit = DefaultReadLimit
+	case cfg.readLimit < 0:
+		cfg.readLimit = 1<<63 - 1
+	}
+	if cfg.closeTimeout <= 0 {
+		cfg.closeTimeout = DefaultCloseTimeout
+	}
+	switch {
+	case cfg.pongTimeout == 0:
+		cfg.pongTimeout = cfg.pingInterval
+	case cfg.pongTimeout < 0:
+		cfg.pongTimeout = 0
+	}
+	return cfg
+}

@@ -1,0 +1,321 @@
+package websocket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/wirefast/websocket/mask"
+	"github.com/wirefast/websocket/protocol"
+)
+
+// Read reads the next data message and returns its type and payload in a
+// newly allocated slice. Control frames that arrive first are handled as
+// described on [Conn]. A text message is valid UTF-8: invalid text fails
+// the connection with [CloseInvalidPayload] as soon as the first invalid
+// byte arrives, before the rest of the message.
+//
+// If the peer closes the connection, Read returns a [*CloseError]; after
+// any error, every later Read returns the same error.
+//
+// If ctx is done before the first frame of a message arrives, Read
+// returns ctx.Err() and the connection stays usable; if it is done while
+// a message is partly read, the connection is dropped.
+func (c *Conn) Read(ctx context.Context) (MessageType, []byte, error) {
+	return c.readMessage(ctx, nil)
+}
+
+// ReadInto is [Conn.Read] that reuses dst's storage: it returns the
+// message as append(dst[:0], message...). Passing the previous result back
+// in makes reading allocation-free once the buffer has grown to the size
+// of the messages.
+func (c *Conn) ReadInto(ctx context.Context, dst []byte) (MessageType, []byte, error) {
+	return c.readMessage(ctx, dst[:0])
+}
+
+func (c *Conn) readMessage(ctx context.Context, dst []byte) (MessageType, []byte, error) {
+	if err := c.lockRead(ctx); err != nil {
+		return 0, dst, err
+	}
+	defer unlock(c.readLock)
+	stop := c.watchCtx(ctx, readDeadline)
+	typ, dst, err := c.readWhole(dst)
+	interrupted := stop()
+	if err != nil {
+		return 0, dst, c.readError(ctx, interrupted, err)
+	}
+	return typ, dst, nil
+}
+
+// lockRead takes the read lock and returns the connection's read error,
+// if it has one, instead.
+func (c *Conn) lockRead(ctx context.Context) error {
+	if err := lock(ctx, c.readLock); err != nil {
+		return err
+	}
+	if c.readErr != nil {
+		unlock(c.readLock)
+		return c.readErr
+	}
+	c.readCtx = ctx
+	return nil
+}
+
+// readWhole reads one message, appending its payload to dst.
+func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
+	typ, err := c.nextMessage()
+	if err != nil {
+		return 0, dst, err
+	}
+	for {
+		// nextFrame checked the frame against the read limit.
+		if n := int(c.frameLeft); n > 0 {
+			start := len(dst)
+			dst = slices.Grow(dst, n)[:start+n]
+			if err := c.readFull(dst[start:]); err != nil {
+				return 0, dst[:start], err
+			}
+		}
+		if c.frame.Fin {
+			if dst == nil {
+				dst = []byte{} // an empty message is not a missing one
+			}
+			return typ, dst, c.endMessage()
+		}
+		if err := c.nextFrame(); err != nil {
+			return 0, dst, err
+		}
+	}
+}
+
+// nextMessage skips what is left of the previous message and reads the
+// first frame header of the next one.
+func (c *Conn) nextMessage() (MessageType, error) {
+	if !c.msgDone {
+		if err := c.discardMessage(); err != nil {
+			return 0, err
+		}
+	}
+	if err := c.nextFrame(); err != nil {
+		return 0, err
+	}
+	return MessageType(c.frame.Opcode), nil
+}
+
+// discardMessage reads and drops the rest of the current message, still
+// validating it.
+func (c *Conn) discardMessage() error {
+	var scratch [512]byte
+	for {
+		for c.frameLeft > 0 {
+			n := min(int64(len(scratch)), c.frameLeft)
+			if err := c.readFull(scratch[:n]); err != nil {
+				return err
+			}
+		}
+		if c.frame.Fin {
+			return c.endMessage()
+		}
+		if err := c.nextFrame(); err != nil {
+			return err
+		}
+	}
+}
+
+// endMessage finishes a message whose last payload byte has been read.
+func (c *Conn) endMessage() error {
+	c.msgDone = true
+	if c.msgText && !c.utf8.Done() {
+		return c.fail(protocol.ErrInvalidUTF8)
+	}
+	return nil
+}
+
+// nextFrame reads frame headers until a data frame, handling the control
+// frames before it, and makes it the current frame.
+func (c *Conn) nextFrame() error {
+	for {
+		h, err := c.readHeader()
+		if err != nil {
+			return err
+		}
+		if err := c.checker.Check(h); err != nil {
+			return c.failFrame(h, err)
+		}
+		if h.Opcode.IsControl() {
+			if err := c.handleControl(h); err != nil {
+				return err
+			}
+			continue
+		}
+		if h.Opcode != protocol.OpContinuation {
+			c.msgDone = false
+			c.msgSeq++
+			c.msgText = h.Opcode == protocol.OpText
+			c.msgLen = 0
+			c.utf8.Reset()
+		}
+		if h.Length > c.readLimit.Load()-c.msgLen {
+			return c.failFrame(h, protocol.ErrMessageTooBig)
+		}
+		c.frame = h
+		c.frameLeft = h.Length
+		c.maskPos = 0
+		return nil
+	}
+}
+
+// failFrame fails the connection over frame h, whose header has been
+// read: its payload is skipped, not parsed as frames, while waiting for
+// the peer's close frame.
+func (c *Conn) failFrame(h protocol.Header, err error) error {
+	c.frame, c.frameLeft = h, h.Length
+	return c.fail(err)
+}
+
+// readHeader reads the next frame header. For a control frame it also
+// waits until the whole payload is buffered, so a control frame is either
+// handled whole or not consumed at all.
+func (c *Conn) readHeader() (protocol.Header, error) {
+	for {
+		b := c.rb.buffered()
+		h, n, err := protocol.DecodeHeader(b)
+		switch {
+		case err == nil:
+			if !h.Opcode.IsControl() || h.Length > protocol.MaxControlPayload || int64(len(b)-n) >= h.Length {
+				c.rb.consume(n)
+				return h, nil
+			}
+		case err != protocol.ErrNeedMore:
+			return h, c.fail(err)
+		}
+		fill := c.rb.fill
+		if c.nonBlocking && c.msgDone && len(b) == 0 {
+			fill = c.rb.tryFill // receive mode, idle: give the goroutine back
+		}
+		if err := fill(); err != nil {
+			return h, err
+		}
+	}
+}
+
+// readFull reads exactly len(p) payload bytes of the current frame.
+func (c *Conn) readFull(p []byte) error {
+	for len(p) > 0 {
+		n, err := c.readPayload(p)
+		if err != nil {
+			return err
+		}
+		p = p[n:]
+	}
+	return nil
+}
+
+// readPayload reads up to len(p) <= c.frameLeft payload bytes into p,
+// unmasking and validating them.
+func (c *Conn) readPayload(p []byte) (int, error) {
+	var n int
+	if b := c.rb.buffered(); len(b) > 0 {
+		n = copy(p, b)
+		c.rb.consume(n)
+	} else if len(p) >= directReadMin {
+		var err error
+		if n, err = c.rb.readDirect(p); err != nil {
+			return 0, err
+		}
+	} else {
+		if err := c.rb.fill(); err != nil {
+			return 0, err
+		}
+		n = copy(p, c.rb.buffered())
+		c.rb.consume(n)
+	}
+	p = p[:n]
+	if c.frame.Masked {
+		c.maskPos = mask.Apply(c.frame.Key, c.maskPos, p)
+	}
+	c.frameLeft -= int64(n)
+	c.msgLen += int64(n)
+	if c.msgText && !c.utf8.Feed(p) {
+		return n, c.fail(protocol.ErrInvalidUTF8)
+	}
+	return n, nil
+}
+
+// skipPayload drops the current frame's remaining payload without
+// looking at it.
+func (c *Conn) skipPayload() error {
+	for c.frameLeft > 0 {
+		if len(c.rb.buffered()) == 0 {
+			if err := c.rb.fill(); err != nil {
+				return err
+			}
+		}
+		n := int(min(c.frameLeft, int64(len(c.rb.buffered()))))
+		c.rb.consume(n)
+		c.frameLeft -= int64(n)
+	}
+	return nil
+}
+
+// handleControl handles a control frame whose header has been read and
+// whose payload is buffered.
+func (c *Conn) handleControl(h protocol.Header) error {
+	p := c.ctrl[:h.Length]
+	copy(p, c.rb.buffered())
+	c.rb.consume(len(p))
+	if h.Masked {
+		mask.Apply(h.Key, 0, p)
+	}
+	switch h.Opcode {
+	case protocol.OpPing:
+		if !c.closeSent.Load() {
+			// The reply is bounded by the read's context. A pong that
+			// cannot go out is dropped; a write that broke the connection
+			// shows in the next read.
+			_ = c.writeFrame(c.readCtx, true, 0, protocol.OpPong, p)
+		}
+	case protocol.OpPong:
+		c.gotPong(p)
+	case protocol.OpClose:
+		return c.gotClose(p)
+	}
+	return nil
+}
+
+// readError turns an error from the read path into what the caller sees
+// and records it, dropping the connection unless ctx merely interrupted a
+// read that had not started a message.
+func (c *Conn) readError(ctx context.Context, interrupted bool, err error) error {
+	if c.readErr != nil {
+		return c.readErr // a violation or a close frame, already handled
+	}
+	if interrupted && errors.Is(err, os.ErrDeadlineExceeded) {
+		if c.msgDone {
+			return ctx.Err()
+		}
+		err = ctx.Err()
+	}
+	c.readErr = c.ioError("read", err)
+	c.closeTCP(c.readErr)
+	return c.readErr
+}
+
+// ioError describes an I/O error of op, preferring the reason the
+// connection was closed locally, if it was.
+func (c *Conn) ioError(op string, err error) error {
+	select {
+	case <-c.closedCh:
+		if cause := c.closeCause(); cause != nil {
+			return cause
+		}
+	default:
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("websocket: %s: %w", op, err)
+}

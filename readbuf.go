@@ -1,0 +1,160 @@
+package websocket
+
+import (
+	"errors"
+	"net"
+	"syscall"
+
+	"github.com/wirefast/websocket/internal/bufpool"
+)
+
+// readBufferSize is the size of the buffer a connection borrows from the
+// pool while frames are arriving, in bytes. Payloads larger than the
+// buffer bypass it and are read straight into the caller's memory.
+const readBufferSize = 16 << 10
+
+// directReadMin is the smallest payload read straight into the
+// destination instead of through the buffer, in bytes.
+const directReadMin = 4 << 10
+
+// readBuf is the input side of a connection: a byte buffer borrowed from
+// bufpool while data is in flight and returned when everything in it has
+// been consumed, so an idle connection holds no read buffer.
+//
+// On Unix sockets it reads through syscall.RawConn: the buffer is taken
+// from the pool only once the socket is readable, so a connection waiting
+// for its next message holds no buffer at all. Other connections (TLS,
+// net.Pipe, wrappers) read through net.Conn.Read.
+type readBuf struct {
+	nc  net.Conn
+	raw syscall.RawConn // nil when reads go through nc.Read
+
+	buf      *[]byte // borrowed from bufpool; nil when idle
+	pos, end int     // unread bytes are (*buf)[pos:end]
+
+	// State of one raw read, set up for rawReadFn.
+	rawDst    []byte // read into this instead of the buffer when non-nil
+	rawPoll   bool   // return errWouldBlock instead of waiting for data
+	rawN      int
+	rawErr    error
+	rawReadFn func(fd uintptr) bool // r.rawRead, bound once to avoid an allocation per read
+}
+
+func (r *readBuf) init(nc net.Conn, initial []byte) {
+	r.nc = nc
+	if sc, ok := nc.(syscall.Conn); ok && rawReadSupported {
+		if raw, err := sc.SyscallConn(); err == nil {
+			r.raw = raw
+			r.rawReadFn = r.rawRead
+		}
+	}
+	if len(initial) > 0 {
+		r.buf = bufpool.Get(len(initial))
+		r.end = copy(*r.buf, initial)
+	}
+}
+
+// buffered returns the unread bytes.
+func (r *readBuf) buffered() []byte {
+	if r.buf == nil {
+		return nil
+	}
+	return (*r.buf)[r.pos:r.end]
+}
+
+// consume marks n buffered bytes as read and releases the buffer when
+// nothing is left in it.
+func (r *readBuf) consume(n int) {
+	r.pos += n
+	if r.pos == r.end {
+		r.release()
+	}
+}
+
+// release returns an empty buffer to the pool.
+func (r *readBuf) release() {
+	if r.buf != nil && r.pos == r.end {
+		bufpool.Put(r.buf)
+		r.buf, r.pos, r.end = nil, 0, 0
+	}
+}
+
+// fill reads at least one more byte into the buffer, keeping the unread
+// bytes. It returns the I/O error of the read, if any.
+func (r *readBuf) fill() error {
+	if r.buf != nil && r.pos > 0 {
+		r.end = copy(*r.buf, (*r.buf)[r.pos:r.end])
+		r.pos = 0
+	}
+	if r.buf != nil && r.end == len(*r.buf) {
+		return errBufferFull
+	}
+	if r.raw != nil {
+		r.rawDst = nil
+		return r.doRawRead()
+	}
+	if r.buf == nil {
+		r.buf = bufpool.Get(readBufferSize)
+	}
+	n, err := r.nc.Read((*r.buf)[r.end:])
+	r.end += n
+	if n > 0 {
+		return nil
+	}
+	r.release()
+	if err == nil {
+		err = errNoProgress
+	}
+	return err
+}
+
+// tryFill is fill that returns errWouldBlock instead of waiting when the
+// socket has no data. It needs a raw connection.
+func (r *readBuf) tryFill() error {
+	r.rawPoll = true
+	err := r.fill()
+	r.rawPoll = false
+	return err
+}
+
+// fd returns the socket's descriptor for netpoll, or -1.
+func (r *readBuf) fd() int {
+	fd := -1
+	if r.raw != nil {
+		_ = r.raw.Control(func(s uintptr) { fd = int(s) })
+	}
+	return fd
+}
+
+// readDirect reads into p without going through the buffer, which must be
+// empty. It returns the number of bytes read (at least one unless err).
+func (r *readBuf) readDirect(p []byte) (int, error) {
+	if r.raw != nil {
+		r.rawDst = p
+		err := r.doRawRead()
+		n := r.rawN
+		r.rawDst = nil
+		return n, err
+	}
+	n, err := r.nc.Read(p)
+	if n > 0 {
+		return n, nil
+	}
+	if err == nil {
+		err = errNoProgress
+	}
+	return 0, err
+}
+
+func (r *readBuf) doRawRead() error {
+	r.rawN, r.rawErr = 0, nil
+	if err := r.raw.Read(r.rawReadFn); err != nil {
+		return err
+	}
+	return r.rawErr
+}
+
+var (
+	errBufferFull = errors.New("websocket: read buffer full")
+	errNoProgress = errors.New("websocket: read returned no data and no error")
+)

@@ -1,0 +1,116 @@
+package websocket
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/wirefast/websocket/internal/bufpool"
+	"github.com/wirefast/websocket/internal/netpoll"
+)
+
+// ErrReceiving is returned by Receive when it was already called on the
+// connection.
+var ErrReceiving = errors.New("websocket: Receive already called")
+
+// errWouldBlock reports, in receive mode, that no frame is waiting at a
+// message boundary.
+var errWouldBlock = errors.New("websocket: would block")
+
+// Receive hands every message that arrives on c to handler, in order, one
+// at a time, until the connection ends; then it calls done once with the
+// error that ended it (a [*CloseError] when the peer closed). It returns
+// at once.
+//
+// Unlike a goroutine looping on Read, a connection in receive mode holds
+// no goroutine and no buffer while it is idle: on Linux one goroutine
+// watches every idle connection with epoll, and a goroutine is started
+// only when bytes arrive. This is how a server holds many mostly idle
+// connections in little memory (see BenchmarkIdleConn). Elsewhere, and
+// for TLS connections, Receive runs a goroutine per connection.
+//
+// handler runs on a goroutine owned by the connection; msg is valid only
+// until it returns. handler may write to c (an echo), and control frames
+// are handled as with Read. Do not call Read, ReadInto or Reader after
+// Receive.
+func (c *Conn) Receive(handler func(typ MessageType, msg []byte), done func(err error)) error {
+	c.closeMu.Lock()
+	if c.recv != nil {
+		c.closeMu.Unlock()
+		return ErrReceiving
+	}
+	r := &receiver{c: c, handler: handler, done: done}
+	c.recv = r
+	c.closeMu.Unlock()
+	r.readyFn = r.ready
+	r.arm()
+	return nil
+}
+
+// receiver is the state of receive mode.
+type receiver struct {
+	c        *Conn
+	handler  func(MessageType, []byte)
+	done     func(error)
+	doneOnce sync.Once
+	readyFn  func() // r.ready, bound once
+}
+
+// arm waits for the next bytes: with the shared poller when the socket
+// allows it and nothing is buffered, otherwise on a goroutine.
+func (r *receiver) arm() {
+	c := r.c
+	if c.pollFD >= 0 && len(c.rb.buffered()) == 0 {
+		if p, err := netpoll.Default(); err == nil {
+			select {
+			case <-c.closedCh:
+			default:
+				if p.Wait(c.pollFD, r.readyFn) == nil {
+					return
+				}
+			}
+		}
+	}
+	go r.ready()
+}
+
+// ready reads and delivers messages until the socket has nothing more at
+// a message boundary, then re-arms.
+func (r *receiver) ready() {
+	c := r.c
+	if err := c.lockRead(context.Background()); err != nil {
+		r.finish(err)
+		return
+	}
+	c.nonBlocking = c.pollFD >= 0
+	for {
+		buf := bufpool.Get(readBufferSize)
+		typ, msg, err := c.readWhole((*buf)[:0])
+		if err == errWouldBlock {
+			bufpool.Put(buf)
+			c.nonBlocking = false
+			unlock(c.readLock)
+			r.arm()
+			return
+		}
+		if err != nil {
+			bufpool.Put(buf)
+			c.nonBlocking = false
+			err = c.readError(context.Background(), false, err)
+			unlock(c.readLock)
+			r.finish(err)
+			return
+		}
+		r.handler(typ, msg)
+		bufpool.Put(buf)
+	}
+}
+
+// finish calls done once.
+func (r *receiver) finish(err error) {
+	r.doneOnce.Do(func() {
+		if r.done != nil {
+			r.done(err)
+		}
+	})
+}

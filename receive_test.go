@@ -1,0 +1,129 @@
+package websocket_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/wirefast/websocket"
+	"github.com/wirefast/websocket/internal/wstest"
+	"github.com/wirefast/websocket/protocol"
+)
+
+// receiveEcho puts c in receive mode as an echo server and returns a
+// channel with the error that ended it.
+func receiveEcho(t *testing.T, c *websocket.Conn) <-chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	err := c.Receive(func(typ websocket.MessageType, msg []byte) {
+		if err := c.Write(context.Background(), typ, msg); err != nil {
+			t.Errorf("echo: %v", err)
+		}
+	}, func(err error) { done <- err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return done
+}
+
+func TestReceive(t *testing.T) {
+	pairs := map[string]func(t *testing.T) (net.Conn, net.Conn){
+		"tcp":  func(t *testing.T) (net.Conn, net.Conn) { return wstest.TCPPair(t) },
+		"pipe": func(t *testing.T) (net.Conn, net.Conn) { a, b := net.Pipe(); return a, b },
+	}
+	for name, pair := range pairs {
+		t.Run(name, func(t *testing.T) {
+			a, b := pair(t)
+			c := websocket.NewConnForTest(b, false, websocket.TestConfig{})
+			defer c.CloseNow()
+			peer := wstest.NewPeer(t, a, true)
+			done := receiveEcho(t, c)
+			// Idle, then bursts: single frames, fragments with a ping
+			// inside, several messages in one write.
+			for round := range 3 {
+				time.Sleep(10 * time.Millisecond)
+				go peer.Write(
+					wstest.Text("one"),
+					frag(false, protocol.OpBinary, "tw"), frag(true, protocol.OpPing, "p"), frag(true, protocol.OpContinuation, "o"),
+				)
+				if _, msg := peer.ReadMessage(testTimeout); string(msg) != "one" {
+					t.Fatalf("round %d: echo %q", round, msg)
+				}
+				if h, p, err := peer.Read(testTimeout); err != nil || h.Opcode != protocol.OpPong || string(p) != "p" {
+					t.Fatalf("round %d: got %v %q %v, want pong", round, h.Opcode, p, err)
+				}
+				if _, msg := peer.ReadMessage(testTimeout); string(msg) != "two" {
+					t.Fatalf("round %d: echo %q", round, msg)
+				}
+			}
+			// A ping alone wakes the connection and is answered.
+			go peer.Write(wstest.Frame{Fin: true, Opcode: protocol.OpPing, Payload: []byte("idle ping")})
+			if h, p, err := peer.Read(testTimeout); err != nil || h.Opcode != protocol.OpPong || string(p) != "idle ping" {
+				t.Fatalf("got %v %q %v, want pong", h.Opcode, p, err)
+			}
+			go peer.Write(wstest.Close(4000, "done"))
+			peer.ExpectClose(testTimeout, 4000)
+			select {
+			case err := <-done:
+				if websocket.CloseStatus(err) != 4000 {
+					t.Errorf("done(%v), want close 4000", err)
+				}
+			case <-time.After(testTimeout):
+				t.Fatal("done not called")
+			}
+			if err := c.Receive(nil, nil); !errors.Is(err, websocket.ErrReceiving) {
+				t.Errorf("second Receive = %v, want ErrReceiving", err)
+			}
+		})
+	}
+}
+
+func TestReceiveCloseNow(t *testing.T) {
+	a, b := wstest.TCPPair(t)
+	_ = a
+	c := websocket.NewConnForTest(b, false, websocket.TestConfig{})
+	done := receiveEcho(t, c)
+	time.Sleep(10 * time.Millisecond) // idle in the poller
+	c.CloseNow()
+	select {
+	case err := <-done:
+		if !errors.Is(err, websocket.ErrClosed) {
+			t.Errorf("done(%v), want ErrClosed", err)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("done not called after CloseNow")
+	}
+}
+
+func TestReceiveViolation(t *testing.T) {
+	a, b := wstest.TCPPair(t)
+	c := websocket.NewConnForTest(b, false, websocket.TestConfig{})
+	peer := wstest.NewPeer(t, a, true)
+	done := receiveEcho(t, c)
+	peer.Write(wstest.Text("\xff"))
+	peer.ExpectClose(testTimeout, websocket.CloseInvalidPayload)
+	peer.Write(wstest.Close(websocket.CloseInvalidPayload, ""))
+	if err := <-done; !errors.Is(err, protocol.ErrInvalidUTF8) {
+		t.Errorf("done(%v), want ErrInvalidUTF8", err)
+	}
+}
+
+func TestReceiveWithAccept(t *testing.T) {
+	s := httptest.NewServer(websocket.Handler(func(ctx context.Context, c *websocket.Conn) {
+		done := receiveEcho(t, c)
+		<-done
+	}))
+	defer s.Close()
+	c, _, err := websocket.Dial(context.Background(), wsURL(s, "/"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	for range 10 {
+		roundTrip(t, c, "via receive")
+	}
+	c.Close(websocket.CloseNormal, "")
+}

@@ -1,0 +1,279 @@
+package websocket
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+
+	"github.com/wirefast/websocket/internal/bufpool"
+	"github.com/wirefast/websocket/mask"
+	"github.com/wirefast/websocket/protocol"
+)
+
+// writeBufferSize is the size of the buffer a connection borrows from the
+// pool while it writes a frame, in bytes: small frames are written with
+// their header in one system call, a client masks through it, and the
+// streaming writer fills it before sending a frame.
+const writeBufferSize = 16 << 10
+
+// vectoredWriteMin is the smallest unmasked payload written with writev
+// beside its header instead of being copied into the buffer, in bytes.
+const vectoredWriteMin = 2 << 10
+
+// Write writes p as one message of type typ (a single frame). It is safe
+// to call concurrently with other writes and with reads. A text message
+// must be valid UTF-8; Write does not check.
+//
+// If ctx is done before the message starts to go out, Write returns
+// ctx.Err() and the connection stays usable; if it is done while the
+// message is partly written, the connection is dropped.
+func (c *Conn) Write(ctx context.Context, typ MessageType, p []byte) error {
+	op, err := dataOpcode(typ)
+	if err != nil {
+		return err
+	}
+	if err := lock(ctx, c.msgLock); err != nil {
+		return err
+	}
+	defer unlock(c.msgLock)
+	return c.writeFrame(ctx, true, 0, op, p)
+}
+
+// Writer returns a writer for one message of type typ, sent as a series
+// of frames: each Write is buffered up to 16 KiB, and larger writes are
+// sent as frames of their own, so a large payload streams through without
+// being held whole. Close sends the final frame; no other message can be
+// written until then.
+//
+// The returned writer belongs to the connection and is valid until
+// closed; Writer does not allocate.
+func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, error) {
+	op, err := dataOpcode(typ)
+	if err != nil {
+		return nil, err
+	}
+	if err := lock(ctx, c.msgLock); err != nil {
+		return nil, err
+	}
+	if c.closeSent.Load() {
+		unlock(c.msgLock)
+		return nil, ErrCloseSent
+	}
+	c.mw = messageWriter{c: c, ctx: ctx, op: op}
+	return &c.mw, nil
+}
+
+func dataOpcode(typ MessageType) (protocol.Opcode, error) {
+	switch typ {
+	case MessageText:
+		return protocol.OpText, nil
+	case MessageBinary:
+		return protocol.OpBinary, nil
+	}
+	return 0, ErrMessageType
+}
+
+// messageWriter writes one fragmented message; see [Conn.Writer].
+type messageWriter struct {
+	c      *Conn
+	ctx    context.Context
+	op     protocol.Opcode // of the next frame: the data opcode, then continuation
+	buf    *[]byte         // pending payload, borrowed from bufpool
+	n      int             // bytes pending in buf
+	closed bool
+}
+
+// Write buffers p, sending full frames as the buffer fills.
+func (w *messageWriter) Write(p []byte) (int, error) {
+	if w.closed {
+		return 0, ErrWriterClosed
+	}
+	written := 0
+	for len(p) > 0 {
+		if w.n == 0 && len(p) >= writeBufferSize {
+			// Large write: send it as a frame of its own, no copy.
+			if err := w.frame(false, p); err != nil {
+				return written, err
+			}
+			return written + len(p), nil
+		}
+		if w.buf == nil {
+			w.buf = bufpool.Get(writeBufferSize)
+		}
+		k := copy((*w.buf)[w.n:], p)
+		w.n += k
+		written += k
+		p = p[k:]
+		if w.n == len(*w.buf) {
+			if err := w.frame(false, (*w.buf)[:w.n]); err != nil {
+				return written, err
+			}
+			w.n = 0
+		}
+	}
+	return written, nil
+}
+
+// Close sends the final frame of the message and releases the writer.
+func (w *messageWriter) Close() error {
+	if w.closed {
+		return ErrWriterClosed
+	}
+	var pending []byte
+	if w.buf != nil {
+		pending = (*w.buf)[:w.n]
+	}
+	err := w.frame(true, pending)
+	w.closed = true
+	bufpool.Put(w.buf)
+	w.buf, w.n = nil, 0
+	unlock(w.c.msgLock)
+	return err
+}
+
+func (w *messageWriter) frame(fin bool, p []byte) error {
+	err := w.c.writeFrame(w.ctx, fin, 0, w.op, p)
+	w.op = protocol.OpContinuation
+	return err
+}
+
+// writeFrame writes one frame, holding the frame lock. An error breaks
+// the connection unless ctx ended before any byte went out.
+func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op protocol.Opcode, p []byte) error {
+	return c.write(ctx, op, func() (int64, error) {
+		return c.writeFrameLocked(protocol.Header{Fin: fin, RSV: rsv, Opcode: op, Length: int64(len(p))}, p)
+	})
+}
+
+// writeRaw writes an already framed data message.
+func (c *Conn) writeRaw(ctx context.Context, frame []byte) error {
+	return c.write(ctx, protocol.OpBinary, func() (int64, error) {
+		n, err := c.nc.Write(frame)
+		return int64(n), err
+	})
+}
+
+// write runs do, which writes a frame of type op, under the frame lock
+// and ctx, recording a failure as the connection's write error.
+func (c *Conn) write(ctx context.Context, op protocol.Opcode, do func() (int64, error)) error {
+	if err := lock(ctx, c.frameLock); err != nil {
+		return err
+	}
+	defer unlock(c.frameLock)
+	if c.writeErr != nil {
+		return c.writeErr
+	}
+	if op != protocol.OpClose && op != protocol.OpPong && c.closeSent.Load() {
+		return ErrCloseSent
+	}
+	stop := c.watchCtx(ctx, writeDeadline)
+	n, err := do()
+	if stop() && err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		if n == 0 {
+			return ctx.Err()
+		}
+		err = ctx.Err()
+	}
+	if err != nil {
+		c.writeErr = c.ioError("write", err)
+		c.closeTCP(c.writeErr)
+		return c.writeErr
+	}
+	return nil
+}
+
+// writeFrameLocked encodes h and writes it with payload p, masking as the
+// role requires. It returns the number of bytes written.
+func (c *Conn) writeFrameLocked(h protocol.Header, p []byte) (int64, error) {
+	if c.role == protocol.RoleClient {
+		h.Masked = true
+		h.Key = newMaskKey()
+		return c.writeMasked(h, p)
+	}
+	if c.vectored && len(p) >= vectoredWriteMin {
+		n := protocol.EncodeHeader(&c.hdr, h)
+		c.wvecArr = [2][]byte{c.hdr[:n], p}
+		c.wvec = c.wvecArr[:]
+		written, err := c.wvec.WriteTo(c.nc)
+		c.wvecArr = [2][]byte{}
+		return written, err
+	}
+	size := h.HeaderSize() + len(p)
+	buf := c.borrowWriteBuf(size)
+	n := protocol.EncodeHeader((*[protocol.MaxHeaderSize]byte)(buf), h)
+	if size <= len(buf) {
+		copy(buf[n:], p)
+		written, err := c.nc.Write(buf[:size])
+		c.releaseWriteBuf()
+		return int64(written), err
+	}
+	// A large payload on a connection without writev: header, then payload.
+	written, err := c.nc.Write(buf[:n])
+	c.releaseWriteBuf()
+	if err != nil {
+		return int64(written), err
+	}
+	m, err := c.nc.Write(p)
+	return int64(written + m), err
+}
+
+// writeMasked writes a client frame: the payload is masked through the
+// write buffer, never in the caller's slice.
+func (c *Conn) writeMasked(h protocol.Header, p []byte) (int64, error) {
+	buf := c.borrowWriteBuf(h.HeaderSize() + len(p))
+	n := protocol.EncodeHeader((*[protocol.MaxHeaderSize]byte)(buf), h)
+	var written int64
+	pos := 0
+	for {
+		k := copy(buf[n:], p)
+		pos = mask.Apply(h.Key, pos, buf[n:n+k])
+		m, err := c.nc.Write(buf[:n+k])
+		written += int64(m)
+		if err != nil {
+			c.releaseWriteBuf()
+			return written, err
+		}
+		p = p[k:]
+		if len(p) == 0 {
+			break
+		}
+		n = 0
+	}
+	c.releaseWriteBuf()
+	return written, nil
+}
+
+// borrowWriteBuf returns the pooled write buffer, at least
+// MaxHeaderSize bytes and at most writeBufferSize unless size needs less.
+func (c *Conn) borrowWriteBuf(size int) []byte {
+	if c.wbuf == nil {
+		c.wbuf = bufpool.Get(min(size, writeBufferSize))
+	}
+	return *c.wbuf
+}
+
+func (c *Conn) releaseWriteBuf() {
+	bufpool.Put(c.wbuf)
+	c.wbuf = nil
+}
+
+// newMaskKey returns a masking key for a client frame. math/rand/v2's
+// global generator is ChaCha8 seeded by the runtime from the operating
+// system, so keys are unpredictable, as RFC 6455, Section 5.3 requires,
+// without a system call per frame.
+func newMaskKey() [4]byte {
+	k := rand.Uint32()
+	return [4]byte{byte(k), byte(k >> 8), byte(k >> 16), byte(k >> 24)}
+}
+
+// isVectored reports whether nc turns net.Buffers into a single writev.
+func isVectored(nc net.Conn) bool {
+	switch nc.(type) {
+	case *net.TCPConn, *net.UnixConn:
+		return true
+	}
+	return false
+}
