@@ -1,0 +1,130 @@
+// Command wsecho is the wirefast echo server: every text and binary
+// message it receives on path / is sent back unchanged, as the Autobahn
+// test suite and the interoperability tests expect of a server under
+// test. It is a test server: it accepts every Origin.
+//
+// Usage:
+//
+//	wsecho [-addr 127.0.0.1:9001] [-raw] [-stream] [-read-limit 67108864] [-compress] [-v]
+//
+// Flags (the conformance tooling relies on them; keep them stable):
+//
+//	-addr        host:port to listen on (default 127.0.0.1:9001)
+//	-raw         serve with websocket.AcceptConn on a plain net.Listener
+//	             instead of net/http
+//	-stream      echo each message as a stream of frames instead of whole
+//	-read-limit  largest message accepted, in bytes (default 64 MiB);
+//	             0 or negative means no limit
+//	-compress    accepted for the day permessage-deflate lands; for now
+//	             wsecho prints a notice and serves uncompressed
+//	-v           log connections and why they ended to stderr
+//
+// By default a message is read whole ([websocket.Conn.ReadInto]) and
+// written back as one frame, so a client may send a message of any size
+// before reading the echo. With -stream it is copied through
+// [websocket.Conn.Reader] and [websocket.Conn.Writer] as it arrives, so a
+// 16 MiB message needs no 16 MiB buffer, but the client must read while
+// it writes: one that sends a large message whole before reading
+// deadlocks once the TCP buffers fill, as with any streaming echo.
+//
+// Once listening, wsecho prints "wsecho: listening on ws://ADDR/" on
+// standard output. On SIGINT or SIGTERM it stops accepting, closes every
+// connection with 1001 (going away) and exits with status 0; a second
+// signal kills it at once. It exits with 2 on bad flags and 1 when it
+// cannot listen.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal, restore the default action so that a second
+	// one kills a shutdown that hangs.
+	context.AfterFunc(ctx, stop)
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// defaultReadLimit is wsecho's read limit, in bytes: above the 16 MiB
+// messages of Autobahn section 9.
+const defaultReadLimit = 64 << 20
+
+// config is the parsed command line.
+type config struct {
+	addr      string
+	raw       bool
+	stream    bool
+	readLimit int64 // as given: <= 0 means no limit
+	compress  bool
+	verbose   bool
+}
+
+// parseFlags parses args.
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet("wsecho", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &config{}
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:9001", "host:port to listen on")
+	fs.BoolVar(&c.raw, "raw", false, "serve with AcceptConn on a plain listener instead of net/http")
+	fs.BoolVar(&c.stream, "stream", false, "echo messages as a stream of frames instead of reading them whole")
+	fs.Int64Var(&c.readLimit, "read-limit", defaultReadLimit, "largest message accepted, in bytes; 0 or negative means no limit")
+	fs.BoolVar(&c.compress, "compress", false, "offer permessage-deflate (placeholder: not implemented yet, serves uncompressed)")
+	fs.BoolVar(&c.verbose, "v", false, "log connections to stderr")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return c, nil
+}
+
+// A mode is one thing wsecho can do, running until ctx is done. Today
+// there is one, the echo server; another (an Autobahn client run, say)
+// adds its flags to parseFlags and a case to config.mode.
+type mode func(ctx context.Context, cfg *config, stdout, stderr io.Writer) error
+
+// mode returns the mode the flags select.
+func (c *config) mode() mode {
+	return serveMode
+}
+
+// run is the program without its process: it parses args, runs the
+// selected mode until ctx is done and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "wsecho:", err)
+		return 2
+	}
+	if err := cfg.mode()(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "wsecho:", err)
+		return 1
+	}
+	return 0
+}
+
+// serveMode listens on cfg.addr and serves the echo until ctx is done.
+func serveMode(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+	if cfg.compress {
+		fmt.Fprintln(stderr, "wsecho: -compress: permessage-deflate is not implemented yet; serving uncompressed")
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wsecho: listening on ws://%s/\n", ln.Addr())
+	return newServer(cfg, stderr).serve(ctx, ln)
+}
