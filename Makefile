@@ -7,11 +7,15 @@ COUNT     ?= 6
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 LIBPKGS   = . ./protocol ./mask ./handshake ./deflate ./internal/...
 
-.PHONY: test check-deps vet fmt-check staticcheck race purego fuzz-short \
+.PHONY: test peers check-deps vet fmt-check staticcheck race purego fuzz-short \
 	bench fuzz cover
 
 ## test: everything CI checks
-test: check-deps vet fmt-check staticcheck race purego fuzz-short
+test: peers check-deps vet fmt-check staticcheck race purego fuzz-short
+
+## peers: install the real peers the interop and conformance tests use
+peers:
+	bash scripts/install-peers.sh
 
 check-deps:
 	bash scripts/check-deps.sh
@@ -26,10 +30,10 @@ fmt-check:
 staticcheck:
 	$(STATICCHECK) ./...
 
-race:
+race: peers
 	$(GO) test -race -count=1 ./...
 
-purego:
+purego: peers
 	$(GO) test -tags purego -count=1 ./...
 
 fuzz-short:
