@@ -1,0 +1,93 @@
+package deflate
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+)
+
+// xorshift returns n pseudo-random bytes from seed.
+func xorshift(n int, seed uint64) []byte {
+	b := make([]byte, n)
+	x := seed*0x9e3779b97f4a7c15 + 1
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b[i] = byte(x >> 24)
+	}
+	return b
+}
+
+// TestEncoderMaxDistance inflates the encoder's output with the reference
+// inflater, which records the longest distance, and checks that no
+// distance exceeds the window (RFC 7692, Section 7.1.2: the peer's
+// inflater may hold only 1<<w bytes) or reaches before the message
+// without context takeover, and that a repeat exactly a window back is
+// found: the whole window is used.
+func TestEncoderMaxDistance(t *testing.T) {
+	for w := minWindowBits; w <= maxWindowBits; w++ {
+		size := 1 << w
+		r := xorshift(size, uint64(w))
+		msgs := [][]byte{
+			append(append([]byte(nil), r...), r...),                    // repeat at exactly the window
+			append(xorshift(size+1, 99), xorshift(size+1, 99)[:64]...), // repeat one byte too far
+			corpusMessages("json", 3*size, 1)[0],
+			r[:size/2], // only found in the history
+			corpusMessages("logs", 5000, 1)[0],
+		}
+		for _, level := range []Level{BestSpeed, BetterCompression} {
+			for _, takeover := range []bool{false, true} {
+				t.Run(fmt.Sprintf("w%d/level%d/takeover=%v", w, level, takeover), func(t *testing.T) {
+					e := NewEncoder(w, takeover, level)
+					var hist []byte
+					for i, m := range msgs {
+						// In pieces, so matches also cross Append calls.
+						var out []byte
+						for p := m; len(p) > 0; {
+							n := min(len(p), 1000+i*777)
+							out = e.Append(out, p[:n])
+							p = p[n:]
+						}
+						out = append(e.Flush(out), 0, 0, 0xff, 0xff)
+						if !takeover {
+							hist = nil
+						}
+						got, maxDist, err := refInflate(hist, out)
+						if err != nil || !bytes.Equal(got, m) {
+							t.Fatalf("message %d: reference inflate: %v, equal %v", i, err, bytes.Equal(got, m))
+						}
+						if maxDist > size {
+							t.Errorf("message %d: distance %d beyond the %d-byte window", i, maxDist, size)
+						}
+						if i == 0 && maxDist != size && level == BestSpeed {
+							t.Errorf("message 0: longest distance %d, want the repeat at %d", maxDist, size)
+						}
+						hist = append(hist, m...)
+						if len(hist) > size {
+							hist = hist[len(hist)-size:]
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestStatePoolClean checks that a state returned to the pool has an
+// all-zero hash table, so output never depends on another stream.
+func TestStatePoolClean(t *testing.T) {
+	for _, level := range []Level{BestSpeed, BetterCompression} {
+		for _, n := range []int{10, 1000, 100000} {
+			e := NewEncoder(12, false, level)
+			e.Append(nil, corpusMessages("chat", n, 1)[0])
+			st := e.st
+			e.Flush(nil)
+			for i, v := range st.tab {
+				if v != 0 {
+					t.Fatalf("level %d, %d bytes: table entry %d = %d after release, want 0", level, n, i, v)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package deflate
+
+import (
+	"encoding/binary"
+	"sync"
+)
+
+// encState is the memory of an encoder between calls: its window and its
+// hash table. An encoder with context takeover owns one for its life; one
+// without borrows one at the first Append of a message and gives it back
+// at Flush.
+type encState struct {
+	// ring holds the last len(ring) bytes of the stream: the byte at
+	// stream position x is ring[x&(len(ring)-1)]. len(ring) is the window
+	// size, 1<<windowBits.
+	ring []byte
+	// tab maps the hash of the 4 bytes at a position to the low 16 bits
+	// of the last position with that hash. An entry may be stale or
+	// aliased: every candidate is checked against the window and
+	// compared byte for byte. tab is all zero whenever the state is in
+	// the pool, so output never depends on another stream's data.
+	tab []uint16
+}
+
+// tableBits returns the log2 of the hash table entries for a window of
+// windowBits: one entry per two window bytes.
+func tableBits(windowBits int) uint { return uint(windowBits) - 1 }
+
+var statePools [maxWindowBits - minWindowBits + 1]sync.Pool
+
+func getState(windowBits int) *encState {
+	if st, ok := statePools[windowBits-minWindowBits].Get().(*encState); ok {
+		return st
+	}
+	return &encState{
+		ring: make([]byte, 1<<windowBits),
+		tab:  make([]uint16, 1<<tableBits(windowBits)),
+	}
+}
+
+// hash4 hashes the 4 bytes in u to shift-complement bits.
+func hash4(u uint32, shift uint) uint32 { return (u * 0x1e35a7bd) >> shift }
+
+func load32(b []byte, i int) uint32 { return binary.LittleEndian.Uint32(b[i:]) }
+
+// ringByte returns the byte at stream position x, which must be in the
+// window.
+func (st *encState) ringByte(x uint64) byte { return st.ring[x&uint64(len(st.ring)-1)] }
+
+// ringLoad32 returns the 4 bytes at stream position x, all in the window.
+func (st *encState) ringLoad32(x uint64) uint32 {
+	idx := int(x & uint64(len(st.ring)-1))
+	if idx <= len(st.ring)-4 {
+		return load32(st.ring, idx)
+	}
+	return uint32(st.ringByte(x)) | uint32(st.ringByte(x+1))<<8 |
+		uint32(st.ringByte(x+2))<<16 | uint32(st.ringByte(x+3))<<24
+}
+
+// write copies p, whose first byte is at stream position pos, into the
+// window; only its last len(ring) bytes survive.
+func (st *encState) write(pos uint64, p []byte) {
+	if w := len(st.ring); len(p) > w {
+		pos += uint64(len(p) - w)
+		p = p[len(p)-w:]
+	}
+	idx := int(pos & uint64(len(st.ring)-1))
+	n := copy(st.ring[idx:], p)
+	copy(st.ring, p[n:])
+}
+
+// put cleans the table of st and returns it to its pool. The stream held
+// the positions [start, pos): when they are few and all in the window,
+// only their table entries (or buckets, at BetterCompression) are
+// cleared.
+func (st *encState) put(windowBits int, level Level, start, pos uint64) {
+	n := pos - start
+	if n < uint64(len(st.tab))/8 && n <= uint64(len(st.ring)) {
+		shift := 32 - tableBits(windowBits)
+		for x := start; x+minMatch <= pos; x++ {
+			u := st.ringLoad32(x)
+			if level == BetterCompression {
+				b := hash4(u, shift+1) << 1
+				st.tab[b], st.tab[b+1] = 0, 0
+			} else {
+				st.tab[hash4(u, shift)] = 0
+			}
+		}
+	} else {
+		clear(st.tab)
+	}
+	statePools[windowBits-minWindowBits].Put(st)
+}
