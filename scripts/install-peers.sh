@@ -2,7 +2,7 @@
 # Installs the WebSocket peers that wirefast's tests run against: Debian's
 # python3-websockets (for /usr/bin/python3, not a pyenv or venv python)
 # and Node's ws from npm into each peer directory that has a package.json
-# (interop/peers, autobahn/peers, or the directories given as arguments).
+# (interop/peers, autobahn/peers/node, or the directories given as arguments).
 #
 # Idempotent and non-interactive: it installs only what is missing, runs
 # apt-get update only when a Debian package has to be installed, and
@@ -19,7 +19,7 @@ PYTHON=/usr/bin/python3
 if [ "$#" -gt 0 ]; then
 	NPM_DIRS=("$@")
 else
-	NPM_DIRS=(interop/peers autobahn/peers)
+	NPM_DIRS=(interop/peers autobahn/peers/node)
 fi
 
 log() { echo "install-peers: $*"; }
