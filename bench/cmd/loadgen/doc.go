@@ -1,0 +1,14 @@
+// Command loadgen is the load generator of the peer benchmark (package
+// load), a process of its own so that it never shares a runtime with the
+// server it measures.
+//
+// Echo load: it drives one cell and prints the result as JSON:
+//
+//	loadgen -addr 127.0.0.1:8080 -conns 64 -window 16 -size 1024 -text -pid 1234
+//
+// Idle connections: it opens -idle connections, prints "ready", echoes
+// one message on each for every "echo" line on standard input (then
+// prints "echoed"), and exits when standard input ends:
+//
+//	loadgen -addr 127.0.0.1:8080 -idle 10000
+package main

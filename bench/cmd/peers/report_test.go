@@ -1,0 +1,175 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/wirefast/websocket/bench/internal/load"
+)
+
+// fakeResult is a load result of msgs messages per 1 s round, with the
+// server spending cpu µs per message.
+func fakeResult(msgs int64, cpu float64) *echoResult {
+	r := &load.Result{P50: 10, P99: 20, Samples: 3}
+	for range 3 {
+		r.Rounds = append(r.Rounds, load.Round{Msgs: msgs, Seconds: 1, ServerCPU: cpu * float64(msgs) / 1e6})
+	}
+	return newEchoResult(r, nil)
+}
+
+func fakeResults() *results {
+	o := &options{window0: 16, inflight: 2 << 20, pinCPU: 1}
+	res := &results{
+		Started:  time.Date(2025, 11, 25, 23, 50, 0, 0, time.UTC),
+		Machine:  machineInfo{CPUs: 2, LoadStart: "15.0 14.0 13.0"},
+		LoadEnd:  "15.0 14.0 13.0",
+		Pinned:   1,
+		Window:   16,
+		Inflight: 2 << 20,
+		Rounds:   3,
+		Versions: map[string]string{"wirefast": "local", "gorilla": "v1.5.3", "gws": "v1.8.9"},
+		Echo:     map[string]map[string]*echoResult{},
+	}
+	vs := variants([]string{"wirefast", "gorilla", "gws"})
+	res.Libs = libraries(vs)
+	for _, v := range vs {
+		res.Variants = append(res.Variants, v.String())
+		res.Echo[v.String()] = map[string]*echoResult{}
+	}
+	fast := cell{mode: roundTrip, conns: 1, size: 16}
+	slow := cell{mode: pipelined, conns: 64, size: 1 << 20, text: true}
+	for _, c := range []cell{fast, slow} {
+		res.Cells = append(res.Cells, cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text, Window: o.window(c), Pinned: c.pinned()})
+	}
+	res.Echo["tcp/copy"][fast.key()] = fakeResult(30000, 5)
+	res.Echo["wirefast/read-raw"][fast.key()] = fakeResult(25000, 8)
+	res.Echo["wirefast/receive-raw"][fast.key()] = fakeResult(27000, 7)
+	res.Echo["gorilla/nextreader"][fast.key()] = fakeResult(20000, 12)
+	res.Echo["gorilla/readmessage"][fast.key()] = fakeResult(21000, 11)
+	res.Echo["gws/event"][fast.key()] = fakeResult(22000, 10)
+	// The slow cell: wirefast no faster, but leaner; gws failed.
+	res.Echo["wirefast/read-raw"][slow.key()] = fakeResult(100, 500)
+	res.Echo["gorilla/readmessage"][slow.key()] = fakeResult(100, 700)
+	res.Echo["gws/event"][slow.key()] = newEchoResult(nil, errString("connection reset"))
+	res.Idle = []idleResult{
+		{Variant: "wirefast/receive-raw", Conns: 1000, Before: 1 << 20, Idle: 1<<20 + 2000*1024, Echoed: 1<<20 + 3000*1024,
+			BeforeGC: 1 << 20, IdleGC: 1<<20 + 1000*1024, EchoedGC: 1<<20 + 1500*1024},
+		{Variant: "gorilla/nextreader", Conns: 1000, Before: 1 << 20, Idle: 1<<20 + 17000*1024, Echoed: 1<<20 + 20000*1024,
+			BeforeGC: 1 << 20, IdleGC: 1<<20 + 16000*1024, EchoedGC: 1<<20 + 18000*1024},
+	}
+	res.Micro = []microResult{
+		{Name: "BenchmarkMask/wirefast/16KiB", MBs: 60000},
+		{Name: "BenchmarkMask/gobwas/16KiB", MBs: 30000},
+		{Name: "BenchmarkMask/copy/16KiB", MBs: 50000},
+	}
+	return res
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func TestReport(t *testing.T) {
+	res := fakeResults()
+	report := res.report("2025-11-25-2350.md")
+	for _, want := range []string{
+		"# Peer comparison, 2025-11-25 23:50",
+		"measured on a loaded machine",
+		"| rt c=1 16B binary | 30.0k ±0% | 27.0k ±0% | 21.0k ±0% | 22.0k ±0% | 1.23× (gws) |",
+		"| rt c=1 16B binary | receive-raw | 27.0k ±0% |", // fastest mode chosen
+		"met (msgs/s)", // 27k ≥ 1.2 × 22k
+		"| pipe c=64 1MiB text | – | 100 ±0% | 100 ±0% | error | 1.00× (gorilla) |", // no tcp twin, gws failed
+		"met (CPU)", // 500 ≤ 0.8 × 700
+		"| gorilla | nextreader | 17.0 | 20.0 | 16.0 | 18.0 |",
+		"0.12× idle, 0.15× after one echo",
+		"| 16KiB | 60000 | 30000 | 50000 | 2.00× | 1.20× |",
+		"- gws/event, pipe c=64 1MiB text: connection reset",
+		"CPU 1, taskset",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("report:\n%s", report)
+	}
+	sec := res.docsSection("../bench/results/2025-11-25-2350.md")
+	if !strings.HasPrefix(sec, sectionHeading+"\n") || strings.Contains(sec, "\n## ") {
+		t.Errorf("docs section must be one level-2 section:\n%s", sec)
+	}
+	if !strings.Contains(sec, "[bench/results/2025-11-25-2350.md](../bench/results/2025-11-25-2350.md)") {
+		t.Errorf("docs section lacks the link to the report:\n%s", sec)
+	}
+}
+
+// TestReportFromJSON checks that results survive their JSON (what -from
+// reads) with the same report.
+func TestReportFromJSON(t *testing.T) {
+	res := fakeResults()
+	res.Command = "make bench-peers"
+	raw, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back results
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	want, got := res.report("x.md"), back.report("x.md")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("report from JSON differs (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(got, "- Command: `make bench-peers`") {
+		t.Errorf("report does not name the command")
+	}
+}
+
+func TestCells(t *testing.T) {
+	cs := cells([]int{1, 64}, []int{16, 1024, 16 << 10, 1 << 20})
+	if len(cs) != 32 {
+		t.Fatalf("cells: %d, want 32", len(cs))
+	}
+	o := &options{window0: 16, inflight: 2 << 20}
+	tests := []struct {
+		c    cell
+		key  string
+		win  int
+		pins bool
+	}{
+		{cell{roundTrip, 1, 16, false}, "rt/c1/16B/bin", 1, true},
+		{cell{roundTrip, 64, 1 << 20, true}, "rt/c64/1MiB/text", 1, false},
+		{cell{pipelined, 1, 1024, false}, "pipe/c1/1KiB/bin", 16, false},
+		{cell{pipelined, 64, 16 << 10, false}, "pipe/c64/16KiB/bin", 16, false},
+		{cell{pipelined, 64, 1 << 20, true}, "pipe/c64/1MiB/text", 2, false},
+		{cell{pipelined, 1, 3 << 20, false}, "pipe/c1/3MiB/bin", 1, false},
+	}
+	for _, tc := range tests {
+		if got := tc.c.key(); got != tc.key {
+			t.Errorf("key(%+v) = %q, want %q", tc.c, got, tc.key)
+		}
+		if got := o.window(tc.c); got != tc.win {
+			t.Errorf("window(%s) = %d, want %d", tc.key, got, tc.win)
+		}
+		if got := tc.c.pinned(); got != tc.pins {
+			t.Errorf("pinned(%s) = %v, want %v", tc.key, got, tc.pins)
+		}
+	}
+}
+
+func TestVariantNames(t *testing.T) {
+	for _, v := range variants(nil) {
+		if got := libOf(v.String()); got != v.lib {
+			t.Errorf("libOf(%q) = %q, want %q", v, got, v.lib)
+		}
+		if got := modeOf(v.String()); got != v.mode {
+			t.Errorf("modeOf(%q) = %q, want %q", v, got, v.mode)
+		}
+	}
+	if vs := variants([]string{"gws"}); len(libraries(vs)) != 2 {
+		t.Errorf("variants(gws) = %v, want the ceiling and gws", vs)
+	}
+}

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/wirefast/websocket/bench/echo"
+	"github.com/wirefast/websocket/bench/internal/load"
+)
+
+// results is everything a run measured; it is written as JSON beside the
+// report.
+type results struct {
+	Started  time.Time
+	Seconds  float64
+	Machine  machineInfo
+	LoadEnd  string
+	Args     string // the peers command line
+	Command  string // how the run was started, when given (-command)
+	Pinned   int    // CPU of the pinned cells, -1 for none
+	Window   int
+	Inflight int
+	Rounds   int
+	Round    string
+	Warmup   string
+	Libs     []string
+	Variants []string
+	Versions map[string]string // library → module version
+	// Echo holds the echo cells: variant → cell key → result.
+	Echo  map[string]map[string]*echoResult
+	Cells []cellInfo
+	Idle  []idleResult
+	Micro []microResult
+	// MicroErr is why the micro-benchmarks did not run, if they did not.
+	MicroErr string
+}
+
+type machineInfo struct {
+	CPUs      int
+	CPU       string
+	Kernel    string
+	Go        string
+	LoadStart string
+}
+
+// cellInfo is one cell of the echo matrix as run.
+type cellInfo struct {
+	Key    string
+	Label  string
+	Mode   string
+	Conns  int
+	Size   int
+	Text   bool
+	Window int
+	Pinned bool
+}
+
+// echoResult is one variant's result in one cell.
+type echoResult struct {
+	Result *load.Result `json:",omitempty"`
+	Err    string       `json:",omitempty"`
+	// Summaries of Result.
+	MsgsPerSec float64
+	Spread     float64
+	ServerCPU  float64 // µs per message
+	ClientCPU  float64 // µs per message
+}
+
+func newEchoResult(r *load.Result, err error) *echoResult {
+	if err != nil {
+		return &echoResult{Err: err.Error()}
+	}
+	e := &echoResult{Result: r}
+	e.MsgsPerSec, e.Spread = r.MsgsPerSec()
+	e.ServerCPU, e.ClientCPU = r.CPUPerMsg()
+	if math.IsNaN(e.Spread) {
+		e.Spread = 0
+	}
+	return e
+}
+
+// ok reports whether e holds a measurement.
+func (e *echoResult) ok() bool { return e != nil && e.Err == "" && e.MsgsPerSec > 0 }
+
+// runEcho runs the echo matrix: the pinned cells first, on servers
+// started under taskset, then the others on unpinned servers.
+func runEcho(o *options, vs []variant, cs []cell, res *results) {
+	var pinnedCells, freeCells []cell
+	for _, c := range cs {
+		res.Cells = append(res.Cells, cellInfo{
+			Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text,
+			Window: o.window(c), Pinned: o.pinCPU >= 0 && c.pinned(),
+		})
+		if o.pinCPU >= 0 && c.pinned() {
+			pinnedCells = append(pinnedCells, c)
+		} else {
+			freeCells = append(freeCells, c)
+		}
+	}
+	total := 0
+	for _, c := range cs {
+		for _, v := range vs {
+			if runs(v, c) {
+				total++
+			}
+		}
+	}
+	done := 0
+	if len(pinnedCells) > 0 {
+		logf("pinned cells: servers and load generator on CPU %d", o.pinCPU)
+		runEchoPhase(o, vs, pinnedCells, o.pinCPU, res, &done, total)
+	}
+	runEchoPhase(o, vs, freeCells, -1, res, &done, total)
+}
+
+// runs reports whether variant v runs in cell c: the raw TCP echo knows
+// no message types, so it runs the binary cells only, and its result
+// serves as the ceiling of the text cells too.
+func runs(v variant, c cell) bool { return v.proto != echo.ProtoTCP || !c.text }
+
+// runEchoPhase starts a server per variant, pinned to cpu unless it is
+// negative, and runs cells cs on them, every variant for a cell before
+// the next cell, starting each cell with the next variant.
+func runEchoPhase(o *options, vs []variant, cs []cell, cpu int, res *results, done *int, total int) {
+	procs := make([]*server, len(vs))
+	for i, v := range vs {
+		s, err := startServer(o.bin, v, cpu)
+		if err != nil {
+			logf("%v", err)
+			continue
+		}
+		procs[i] = s
+		res.Versions[v.lib] = s.version
+	}
+	defer func() {
+		for _, s := range procs {
+			if s != nil {
+				s.stop()
+			}
+		}
+	}()
+	for i, c := range cs {
+		for j := range vs {
+			k := (i + j) % len(vs)
+			v := vs[k]
+			if !runs(v, c) {
+				continue
+			}
+			*done++
+			s := procs[k]
+			if s != nil && !s.alive() {
+				logf("%s died (stderr: %s); restarting", v, s.stderr)
+				s.stop()
+				s, _ = startServer(o.bin, v, cpu)
+				procs[k] = s
+			}
+			var r *load.Result
+			err := fmt.Errorf("server %s did not start", v)
+			if s != nil {
+				r, err = runLoad(o.bin, s, c, o, cpu)
+			}
+			e := newEchoResult(r, err)
+			if res.Echo[v.String()] == nil {
+				res.Echo[v.String()] = map[string]*echoResult{}
+			}
+			res.Echo[v.String()][c.key()] = e
+			if e.Err != "" {
+				logf("[%d/%d] %-22s %-22s error: %s", *done, total, c.key(), v, e.Err)
+				continue
+			}
+			logf("[%d/%d] %-22s %-22s %10.0f msgs/s ±%3.0f%%  cpu %7.2f µs/msg  p99 %9.0f µs",
+				*done, total, c.key(), v, e.MsgsPerSec, 100*e.Spread, e.ServerCPU, e.Result.P99)
+		}
+	}
+}
+
+// best returns library lib's fastest variant in cell key (the one with
+// the highest median msgs/s) and its result, or "", nil when none
+// measured the cell.
+func (r *results) best(lib, key string) (string, *echoResult) {
+	var bestV string
+	var bestE *echoResult
+	for _, v := range r.Variants {
+		if libOf(v) != lib {
+			continue
+		}
+		e := r.Echo[v][key]
+		if e.ok() && (bestE == nil || e.MsgsPerSec > bestE.MsgsPerSec) {
+			bestV, bestE = v, e
+		}
+	}
+	return bestV, bestE
+}
+
+// ceilingOf returns the raw TCP echo's result for cell c: its binary
+// twin for a text cell.
+func (r *results) ceilingOf(c cellInfo) *echoResult {
+	key := c.Key
+	if c.Text {
+		key = cell{mode: c.Mode, conns: c.Conns, size: c.Size}.key()
+	}
+	_, e := r.best(ceiling, key)
+	return e
+}
+
+// bestPeer returns the peer (not ours, not the ceiling) with the highest
+// msgs/s in cell key, and its result.
+func (r *results) bestPeer(key string) (string, *echoResult) {
+	var lib string
+	var best *echoResult
+	for _, l := range r.Libs {
+		if l == ours || l == ceiling {
+			continue
+		}
+		if _, e := r.best(l, key); e.ok() && (best == nil || e.MsgsPerSec > best.MsgsPerSec) {
+			lib, best = l, e
+		}
+	}
+	return lib, best
+}
+
+// leanestPeerCPU returns the peer with the lowest server CPU per message
+// in cell key (each peer in its fastest variant), and that figure.
+func (r *results) leanestPeerCPU(key string) (string, float64) {
+	lib, cpu := "", math.Inf(1)
+	for _, l := range r.Libs {
+		if l == ours || l == ceiling {
+			continue
+		}
+		if _, e := r.best(l, key); e.ok() && e.ServerCPU > 0 && e.ServerCPU < cpu {
+			lib, cpu = l, e.ServerCPU
+		}
+	}
+	return lib, cpu
+}
+
+// libOf returns the library of a variant name "lib/mode"; x/net's name
+// holds a slash itself.
+func libOf(variant string) string {
+	for _, v := range servers {
+		for _, m := range v.Modes {
+			if v.Name+"/"+m.Name == variant {
+				return v.Name
+			}
+		}
+	}
+	return ""
+}
+
+// modeOf returns the mode of a variant name "lib/mode".
+func modeOf(variant string) string {
+	lib := libOf(variant)
+	if lib == "" {
+		return variant
+	}
+	return variant[len(lib)+1:]
+}

@@ -1,0 +1,162 @@
+package gobwasecho
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
+	"slices"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/gobwas/ws"
+
+	"github.com/wirefast/websocket/bench/echo"
+)
+
+// Server is gobwas/ws's echo.
+var Server = echo.Server{
+	Name:   "gobwas",
+	Cmd:    "echo-gobwas",
+	Module: "github.com/gobwas/ws",
+	Proto:  echo.ProtoWebSocket,
+	Modes: []echo.Mode{
+		{Name: "bufio", Doc: "low-level API over a 4 KiB bufio.Reader, message buffer kept", Serve: serve(true), Idle: true},
+		{Name: "direct", Doc: "low-level API on the socket, message buffers pooled", Serve: serve(false), Idle: true},
+	},
+}
+
+// Limits of the echo loop, in bytes.
+const (
+	readBufferSize = 4 << 10
+	readLimit      = 32 << 20 // as the other libraries
+	copyMax        = 2 << 10  // larger payloads go out with writev beside their header
+)
+
+func serve(buffered bool) func(net.Listener) error {
+	return func(ln net.Listener) error {
+		return echo.AcceptLoop(ln, func(nc net.Conn) {
+			defer nc.Close()
+			if _, err := ws.Upgrade(nc); err != nil {
+				return
+			}
+			l := &loop{nc: nc, r: nc, pooled: !buffered}
+			if buffered {
+				l.r = bufio.NewReaderSize(nc, readBufferSize)
+			}
+			l.run()
+		})
+	}
+}
+
+// msgPool holds message buffers of the "direct" mode.
+var msgPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// loop is one connection's echo: whole messages are read (fragments
+// joined), text checked with utf8.Valid, and written back as one frame.
+type loop struct {
+	nc     net.Conn
+	r      io.Reader
+	pooled bool
+	hbuf   [ws.MaxHeaderSize]byte
+	out    bytes.Buffer // header, and small payloads, of the frame written
+	msg    []byte       // kept between messages unless pooled
+	ctrl   [ws.MaxControlFramePayloadSize]byte
+}
+
+func (l *loop) run() {
+	state := ws.StateServerSide
+	var op ws.OpCode
+	var bp *[]byte
+	for {
+		h, err := ws.ReadHeaderBuffer(l.r, l.hbuf[:])
+		if err != nil {
+			return
+		}
+		if ws.CheckHeader(h, state) != nil {
+			l.close(ws.StatusProtocolError)
+			return
+		}
+		if h.OpCode.IsControl() {
+			if !l.control(h) {
+				return
+			}
+			continue
+		}
+		if h.OpCode != ws.OpContinuation {
+			op = h.OpCode
+			if l.pooled {
+				bp = msgPool.Get().(*[]byte)
+				l.msg = *bp
+			}
+			l.msg = l.msg[:0]
+		}
+		if h.Length > readLimit-int64(len(l.msg)) {
+			l.close(ws.StatusMessageTooBig)
+			return
+		}
+		start := len(l.msg)
+		l.msg = slices.Grow(l.msg, int(h.Length))[:start+int(h.Length)]
+		if _, err := io.ReadFull(l.r, l.msg[start:]); err != nil {
+			return
+		}
+		ws.Cipher(l.msg[start:], h.Mask, 0)
+		if !h.Fin {
+			state = state.Set(ws.StateFragmented)
+			continue
+		}
+		state = state.Clear(ws.StateFragmented)
+		if op == ws.OpText && !utf8.Valid(l.msg) {
+			l.close(ws.StatusInvalidFramePayloadData)
+			return
+		}
+		if l.write(ws.Header{Fin: true, OpCode: op, Length: int64(len(l.msg))}, l.msg) != nil {
+			return
+		}
+		if l.pooled {
+			*bp = l.msg[:0]
+			msgPool.Put(bp)
+			l.msg = nil
+		}
+	}
+}
+
+// control handles a control frame; it reports whether to go on.
+func (l *loop) control(h ws.Header) bool {
+	p := l.ctrl[:h.Length]
+	if _, err := io.ReadFull(l.r, p); err != nil {
+		return false
+	}
+	ws.Cipher(p, h.Mask, 0)
+	switch h.OpCode {
+	case ws.OpPing:
+		return l.write(ws.Header{Fin: true, OpCode: ws.OpPong, Length: h.Length}, p) == nil
+	case ws.OpClose:
+		code, _ := ws.ParseCloseFrameData(p)
+		_ = l.write(ws.Header{Fin: true, OpCode: ws.OpClose, Length: 2}, ws.NewCloseFrameBody(code, ""))
+		return false
+	}
+	return true
+}
+
+// write sends one frame: small payloads copied behind the header, large
+// ones beside it with writev.
+func (l *loop) write(h ws.Header, p []byte) error {
+	l.out.Reset()
+	if err := ws.WriteHeaderBuffer(&l.out, h, l.hbuf[:]); err != nil {
+		return err
+	}
+	if len(p) <= copyMax {
+		l.out.Write(p)
+		_, err := l.nc.Write(l.out.Bytes())
+		return err
+	}
+	bufs := net.Buffers{l.out.Bytes(), p}
+	_, err := bufs.WriteTo(l.nc)
+	return err
+}
+
+func (l *loop) close(code ws.StatusCode) {
+	body := ws.NewCloseFrameBody(code, "")
+	_ = l.write(ws.Header{Fin: true, OpCode: ws.OpClose, Length: int64(len(body))}, body)
+}

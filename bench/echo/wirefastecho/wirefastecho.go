@@ -1,0 +1,78 @@
+package wirefastecho
+
+import (
+	"context"
+	"net"
+	"net/http"
+
+	"github.com/wirefast/websocket"
+
+	"github.com/wirefast/websocket/bench/echo"
+)
+
+// Server is wirefast's echo.
+var Server = echo.Server{
+	Name:   "wirefast",
+	Cmd:    "echo-wirefast",
+	Module: "github.com/wirefast/websocket",
+	Proto:  echo.ProtoWebSocket,
+	Modes: []echo.Mode{
+		{Name: "read-raw", Doc: "AcceptConn, a goroutine looping on ReadInto and Write", Serve: serveRaw(readLoop), Idle: true},
+		{Name: "receive-raw", Doc: "AcceptConn, Conn.Receive writing each message back", Serve: serveRaw(receive), Idle: true},
+		{Name: "read-http", Doc: "net/http and Accept, a goroutine looping on ReadInto and Write", Serve: serveHTTP(readLoop), Idle: true},
+		{Name: "receive-http", Doc: "net/http and Accept, Conn.Receive writing each message back", Serve: serveHTTP(receive)},
+	},
+}
+
+// readLoop echoes messages until the connection ends, reusing one buffer.
+// The context can never be done, which costs nothing per call.
+func readLoop(c *websocket.Conn) {
+	defer c.CloseNow()
+	ctx := context.Background()
+	var buf []byte
+	for {
+		typ, msg, err := c.ReadInto(ctx, buf)
+		if err != nil {
+			return
+		}
+		if err := c.Write(ctx, typ, msg); err != nil {
+			return
+		}
+		buf = msg
+	}
+}
+
+// receive puts c in receive mode and returns at once.
+func receive(c *websocket.Conn) {
+	ctx := context.Background()
+	err := c.Receive(func(typ websocket.MessageType, msg []byte) {
+		_ = c.Write(ctx, typ, msg) // a failed write ends the connection; done sees it
+	}, func(error) { c.CloseNow() })
+	if err != nil {
+		c.CloseNow()
+	}
+}
+
+func serveRaw(handle func(*websocket.Conn)) func(net.Listener) error {
+	return func(ln net.Listener) error {
+		return echo.AcceptLoop(ln, func(nc net.Conn) {
+			c, err := websocket.AcceptConn(context.Background(), nc, nil)
+			if err != nil {
+				return
+			}
+			handle(c)
+		})
+	}
+}
+
+func serveHTTP(handle func(*websocket.Conn)) func(net.Listener) error {
+	return func(ln net.Listener) error {
+		return echo.ServeHTTP(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c, err := websocket.Accept(w, r, nil)
+			if err != nil {
+				return
+			}
+			handle(c)
+		}))
+	}
+}

@@ -1,0 +1,176 @@
+package load_test
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wirefast/websocket/bench/echo"
+	"github.com/wirefast/websocket/bench/echo/tcpecho"
+	"github.com/wirefast/websocket/bench/echo/wirefastecho"
+	"github.com/wirefast/websocket/bench/internal/load"
+	"github.com/wirefast/websocket/bench/internal/rawws"
+)
+
+func TestPayload(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 16, 100, 1024, 16 << 10} {
+		for _, text := range []bool{false, true} {
+			p := load.Payload(n, text)
+			if len(p) != n {
+				t.Errorf("Payload(%d, %v) has %d bytes", n, text, len(p))
+			}
+			if text && !utf8.Valid(p) {
+				t.Errorf("Payload(%d, text) is not valid UTF-8", n)
+			}
+			if !bytes.Equal(p, load.Payload(n, text)) {
+				t.Errorf("Payload(%d, %v) differs between calls", n, text)
+			}
+		}
+	}
+	if p := load.Payload(1024, true); utf8.RuneCount(p) == len(p) {
+		t.Errorf("text payload is all ASCII; want some multi-byte runes")
+	}
+}
+
+// serve serves m on loopback until the test ends.
+func serve(t *testing.T, m echo.Mode) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go m.Serve(ln)
+	t.Cleanup(func() { ln.Close() })
+	return ln.Addr().String()
+}
+
+func TestRun(t *testing.T) {
+	ws := serve(t, wirefastecho.Server.Modes[0])
+	tcp := serve(t, tcpecho.Server.Modes[0])
+	tests := []struct {
+		name string
+		cfg  load.Config
+	}{
+		{"ws round trip", load.Config{Addr: ws, Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 16}},
+		{"ws pipelined text", load.Config{Addr: ws, Proto: load.ProtoWebSocket, Conns: 3, Window: 8, Size: 1000, Text: true}},
+		{"ws pipelined large", load.Config{Addr: ws, Proto: load.ProtoWebSocket, Conns: 2, Window: 2, Size: 300 << 10}},
+		{"tcp pipelined", load.Config{Addr: tcp, Proto: load.ProtoTCP, Conns: 2, Window: 4, Size: 100}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.cfg
+			cfg.Warmup, cfg.Round, cfg.Rounds = 20*time.Millisecond, 50*time.Millisecond, 2
+			cfg.PID = os.Getpid()
+			res, err := load.Run(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Rounds) != 2 {
+				t.Fatalf("%d rounds, want 2", len(res.Rounds))
+			}
+			var msgs int64
+			for _, r := range res.Rounds {
+				msgs += r.Msgs
+				if r.Seconds <= 0 || r.ServerCPU < 0 || r.ClientCPU < 0 {
+					t.Errorf("round %+v: want positive time and non-negative CPU", r)
+				}
+			}
+			if msgs == 0 || res.Samples == 0 || res.P50 <= 0 || res.P99 < res.P50 {
+				t.Errorf("result %+v: want messages, samples and 0 < p50 <= p99", res)
+			}
+			if rate, _ := res.MsgsPerSec(); rate <= 0 {
+				t.Errorf("MsgsPerSec = %v, want > 0", rate)
+			}
+		})
+	}
+}
+
+func TestRunConfig(t *testing.T) {
+	good := load.Config{Addr: "127.0.0.1:1", Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 16, Round: time.Millisecond, Rounds: 1}
+	tests := []struct {
+		name   string
+		change func(*load.Config)
+	}{
+		{"protocol", func(c *load.Config) { c.Proto = "http" }},
+		{"no connections", func(c *load.Config) { c.Conns = 0 }},
+		{"window", func(c *load.Config) { c.Window = load.MaxWindow + 1 }},
+		{"size", func(c *load.Config) { c.Size = 0 }},
+		{"rounds", func(c *load.Config) { c.Rounds = 0 }},
+	}
+	for _, tc := range tests {
+		cfg := good
+		tc.change(&cfg)
+		if _, err := load.Run(cfg); err == nil {
+			t.Errorf("%s: Run succeeded, want an error", tc.name)
+		}
+	}
+	cfg := good
+	cfg.Compress = true
+	if _, err := load.Run(cfg); !errors.Is(err, load.ErrCompression) {
+		t.Errorf("Run with Compress = %v, want ErrCompression", err)
+	}
+}
+
+// TestRunBadEcho checks that a server echoing the wrong thing fails the
+// run instead of being measured.
+func TestRunBadEcho(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go echo.AcceptLoop(ln, func(nc net.Conn) {
+		defer nc.Close()
+		br := bufio.NewReader(nc)
+		key := ""
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if v, ok := strings.CutPrefix(line, "Sec-WebSocket-Key: "); ok {
+				key = strings.TrimSpace(v)
+			}
+			if line == "\r\n" {
+				break
+			}
+		}
+		io.WriteString(nc, "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: "+rawws.AcceptKey(key)+"\r\n\r\n")
+		for {
+			if _, _, err := rawws.ReadMessage(br, nil, 1<<20); err != nil {
+				return
+			}
+			nc.Write(rawws.AppendFrame(nil, rawws.OpText, []byte("short"), false, [4]byte{}))
+		}
+	})
+	_, err = load.Run(load.Config{Addr: ln.Addr().String(), Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 16,
+		Warmup: time.Second, Round: time.Second, Rounds: 1})
+	if err == nil || !strings.Contains(err.Error(), "echo is opcode") {
+		t.Errorf("Run against a bad echo = %v, want an echo mismatch", err)
+	}
+}
+
+func TestIdle(t *testing.T) {
+	for _, s := range []echo.Server{wirefastecho.Server, tcpecho.Server} {
+		t.Run(s.Name, func(t *testing.T) {
+			addr := serve(t, s.Modes[0])
+			var out bytes.Buffer
+			if err := load.Idle(addr, s.Proto, 40, strings.NewReader("echo\necho\n"), &out); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := out.String(), "ready\nechoed\nechoed\n"; got != want {
+				t.Errorf("Idle wrote %q, want %q", got, want)
+			}
+			if err := load.Idle(addr, s.Proto, 2, strings.NewReader("dance\n"), io.Discard); err == nil {
+				t.Errorf("Idle accepted an unknown command")
+			}
+		})
+	}
+}

@@ -1,0 +1,283 @@
+package micro
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	coder "github.com/coder/websocket"
+	"github.com/gobwas/ws"
+	gorilla "github.com/gorilla/websocket"
+	"github.com/lxzan/gws"
+	xnet "golang.org/x/net/websocket"
+
+	"github.com/wirefast/websocket"
+	"github.com/wirefast/websocket/bench/internal/load"
+	"github.com/wirefast/websocket/bench/internal/rawws"
+)
+
+// readLimit is the largest message the readers accept, in bytes.
+const readLimit = 32 << 20
+
+// pullReaders start each library's server-side read path on a memConn
+// that begins with the opening handshake; next reads one message and
+// returns its payload. gws, which pushes messages to a callback, is
+// gwsRead. Each is the library's allocation-free path where it has one.
+var pullReaders = []struct {
+	name  string
+	start func(tb testing.TB, nc *memConn) (next func() ([]byte, error))
+}{
+	{"wirefast", startWirefast},
+	{"gorilla", startGorilla},
+	{"coder", startCoder},
+	{"gobwas", startGobwas},
+	{"xnet", startXnet},
+}
+
+// startWirefast upgrades with AcceptConn and reads with ReadInto, reusing
+// the buffer.
+func startWirefast(tb testing.TB, nc *memConn) func() ([]byte, error) {
+	ctx := context.Background()
+	c, err := websocket.AcceptConn(ctx, nc, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf []byte
+	return func() ([]byte, error) {
+		_, buf, err = c.ReadInto(ctx, buf)
+		return buf, err
+	}
+}
+
+// startGorilla reads each message from NextReader into a reused buffer.
+func startGorilla(tb testing.TB, nc *memConn) func() ([]byte, error) {
+	nc.prefix = nil // the request went to net/http
+	up := gorilla.Upgrader{WriteBufferPool: &sync.Pool{}}
+	c, err := up.Upgrade(newHijackWriter(nc), newRequest(tb), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf []byte
+	return func() ([]byte, error) {
+		_, r, err := c.NextReader()
+		if err != nil {
+			return nil, err
+		}
+		buf, err = readAll(r, buf)
+		return buf, err
+	}
+}
+
+// startCoder reads each message from Reader into a reused buffer.
+func startCoder(tb testing.TB, nc *memConn) func() ([]byte, error) {
+	nc.prefix = nil
+	c, err := coder.Accept(newHijackWriter(nc), newRequest(tb), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c.SetReadLimit(readLimit)
+	ctx := context.Background()
+	var buf []byte
+	return func() ([]byte, error) {
+		_, r, err := c.Reader(ctx)
+		if err != nil {
+			return nil, err
+		}
+		buf, err = readAll(r, buf)
+		return buf, err
+	}
+}
+
+// startGobwas reads through the low-level API over a 4 KiB bufio.Reader,
+// as the gobwas echo server does, validating text with utf8.Valid.
+func startGobwas(tb testing.TB, nc *memConn) func() ([]byte, error) {
+	if _, err := ws.Upgrade(nc); err != nil {
+		tb.Fatal(err)
+	}
+	br := bufio.NewReaderSize(nc, 4096)
+	var hb [ws.MaxHeaderSize]byte
+	var buf []byte
+	return func() ([]byte, error) {
+		h, err := ws.ReadHeaderBuffer(br, hb[:])
+		if err != nil {
+			return nil, err
+		}
+		if err := ws.CheckHeader(h, ws.StateServerSide); err != nil {
+			return nil, err
+		}
+		if !h.Fin || h.Length > readLimit {
+			return nil, fmt.Errorf("unexpected frame %+v", h)
+		}
+		if int64(cap(buf)) < h.Length {
+			buf = make([]byte, h.Length)
+		}
+		buf = buf[:h.Length]
+		if _, err := io.ReadFull(br, buf); err != nil {
+			return nil, err
+		}
+		ws.Cipher(buf, h.Mask, 0)
+		if h.OpCode == ws.OpText && !utf8.Valid(buf) {
+			return nil, fmt.Errorf("invalid UTF-8")
+		}
+		return buf, nil
+	}
+}
+
+// xnetCodec receives payloads without copying them again.
+var xnetCodec = xnet.Codec{
+	Marshal: func(v any) ([]byte, byte, error) { return *v.(*[]byte), xnet.BinaryFrame, nil },
+	Unmarshal: func(data []byte, _ byte, v any) error {
+		*v.(*[]byte) = data
+		return nil
+	},
+}
+
+// startXnet reads whole frames with Codec.Receive, x/net's only way to
+// find message boundaries (it allocates each payload). The handshake runs
+// through Server.ServeHTTP, which closes the net.Conn when the handler
+// returns; memConn ignores Close, so the Conn stays usable after.
+func startXnet(tb testing.TB, nc *memConn) func() ([]byte, error) {
+	nc.prefix = nil
+	var c *xnet.Conn
+	xnet.Server{
+		Handshake: func(*xnet.Config, *http.Request) error { return nil },
+		Handler:   func(conn *xnet.Conn) { c = conn },
+	}.ServeHTTP(newHijackWriter(nc), newRequest(tb))
+	if c == nil {
+		tb.Fatal("x/net: handshake failed")
+	}
+	var msg []byte
+	return func() ([]byte, error) {
+		err := xnetCodec.Receive(c, &msg)
+		return msg, err
+	}
+}
+
+// readAll reads r to its end into buf's storage, growing it if needed.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// gwsHandler hands each message to on until on returns false, then ends
+// the stream.
+type gwsHandler struct {
+	gws.BuiltinEventHandler
+	nc      *memConn
+	on      func([]byte) bool
+	stopped bool
+}
+
+// OnMessage calls h.on with the payload.
+func (h *gwsHandler) OnMessage(_ *gws.Conn, m *gws.Message) {
+	if !h.stopped && !h.on(m.Bytes()) {
+		h.stopped = true
+		h.nc.stop.Store(true)
+	}
+	_ = m.Close()
+}
+
+// gwsRead runs gws's read loop on nc, with text validated as the gws echo
+// server has it, calling on for each message until it returns false.
+func gwsRead(tb testing.TB, nc *memConn, on func([]byte) bool) {
+	nc.prefix = nil
+	up := gws.NewUpgrader(&gwsHandler{nc: nc, on: on}, &gws.ServerOption{CheckUtf8Enabled: true})
+	c, err := up.UpgradeFromConn(nc, bufio.NewReaderSize(nc, 4096), newRequest(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c.ReadLoop()
+}
+
+// readCases are the messages read.
+var readCases = []struct {
+	name string
+	op   byte
+	size int
+}{
+	{"binary/1KiB", rawws.OpBinary, 1 << 10},
+	{"binary/16KiB", rawws.OpBinary, 16 << 10},
+	{"text/1KiB", rawws.OpText, 1 << 10},
+	{"text/16KiB", rawws.OpText, 16 << 10},
+}
+
+// TestReadFrame checks that every reader returns the payloads sent, so
+// that BenchmarkReadFrame measures correct work.
+func TestReadFrame(t *testing.T) {
+	for _, rc := range readCases {
+		payload := load.Payload(rc.size, rc.op == rawws.OpText)
+		for _, r := range pullReaders {
+			t.Run(r.name+"/"+rc.name, func(t *testing.T) {
+				next := r.start(t, newMemConn(requestBytes, frames(rc.op, payload)))
+				for i := range 3 {
+					got, err := next()
+					if err != nil {
+						t.Fatalf("message %d: %v", i, err)
+					}
+					if !bytes.Equal(got, payload) {
+						t.Fatalf("message %d: got %d bytes, want the %d sent", i, len(got), len(payload))
+					}
+				}
+			})
+		}
+		t.Run("gws/"+rc.name, func(t *testing.T) {
+			n := 0
+			gwsRead(t, newMemConn(nil, frames(rc.op, payload)), func(got []byte) bool {
+				if !bytes.Equal(got, payload) {
+					t.Errorf("message %d: got %d bytes, want the %d sent", n, len(got), len(payload))
+				}
+				n++
+				return n < 3
+			})
+			if n != 3 {
+				t.Errorf("gws read %d messages, want 3", n)
+			}
+		})
+	}
+}
+
+// BenchmarkReadFrame reads masked messages from memory through each
+// library's server-side read API. wirefast, gws and gobwas validate text;
+// gorilla, coder and x/net do not.
+func BenchmarkReadFrame(b *testing.B) {
+	for _, rc := range readCases {
+		payload := load.Payload(rc.size, rc.op == rawws.OpText)
+		stream := frames(rc.op, payload)
+		for _, r := range pullReaders {
+			b.Run(r.name+"/"+rc.name, func(b *testing.B) {
+				next := r.start(b, newMemConn(requestBytes, stream))
+				b.SetBytes(int64(rc.size))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := next(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		b.Run("gws/"+rc.name, func(b *testing.B) {
+			b.SetBytes(int64(rc.size))
+			b.ReportAllocs()
+			// Each message ends one iteration; the first starts the clock.
+			gwsRead(b, newMemConn(nil, stream), func([]byte) bool { return b.Loop() })
+		})
+	}
+}
