@@ -68,9 +68,16 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 	if err != nil {
 		return nil, rejectHTTP(w, err)
 	}
+	dcfg, err := acceptCompression(r.Header.Values("Sec-WebSocket-Extensions"), opts.Compression)
+	if err != nil {
+		return nil, rejectHTTP(w, err)
+	}
 	resp := handshake.Response{
 		Subprotocol: handshake.SelectSubprotocol(r.Header.Values("Sec-WebSocket-Protocol"), opts.Subprotocols),
 		Header:      opts.Header,
+	}
+	if dcfg != nil {
+		resp.Extensions = []handshake.Extension{dcfg.Response()}
 	}
 
 	nc, brw, err := http.NewResponseController(w).Hijack()
@@ -89,7 +96,9 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 		nc.Close()
 		return nil, err
 	}
-	return newConn(nc, protocol.RoleServer, resp.Subprotocol, early, opts.config()), nil
+	cfg := opts.config()
+	cfg.deflate = dcfg
+	return newConn(nc, protocol.RoleServer, resp.Subprotocol, early, cfg), nil
 }
 
 // rejectHTTP answers a failed handshake through net/http.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wirefast/websocket/deflate"
 	"github.com/wirefast/websocket/handshake"
 	"github.com/wirefast/websocket/internal/bufpool"
 	"github.com/wirefast/websocket/protocol"
@@ -39,8 +40,15 @@ func AcceptConn(ctx context.Context, nc net.Conn, opts *AcceptOptions) (*Conn, e
 	defer bufpool.Put(buf)
 	req, n, end, err := readRequest(nc, *buf)
 	var resp handshake.Response
+	var dcfg *deflate.Config
 	if err == nil {
 		err = req.CheckOrigin(opts.OriginPatterns)
+	}
+	if err == nil && opts.Compression != nil && opts.Compression.Mode != CompressionDisabled {
+		var offers []handshake.Extension
+		if offers, err = req.Extensions(); err == nil {
+			dcfg, err = deflate.Accept(offers, opts.Compression)
+		}
 	}
 	if err == nil && opts.OnRequest != nil {
 		if err = opts.OnRequest(&req); err != nil {
@@ -51,6 +59,9 @@ func AcceptConn(ctx context.Context, nc net.Conn, opts *AcceptOptions) (*Conn, e
 	}
 	if err == nil {
 		resp = handshake.Response{Subprotocol: req.SelectSubprotocol(opts.Subprotocols), Header: opts.Header}
+		if dcfg != nil {
+			resp.Extensions = []handshake.Extension{dcfg.Response()}
+		}
 		b := handshake.AppendResponse((*buf)[end:end], req.Key, &resp)
 		_, err = nc.Write(b)
 	}
@@ -67,7 +78,9 @@ func AcceptConn(ctx context.Context, nc net.Conn, opts *AcceptOptions) (*Conn, e
 		nc.Close()
 		return nil, fmt.Errorf("websocket: accept: %w", ctx.Err())
 	}
-	return newConn(nc, protocol.RoleServer, resp.Subprotocol, (*buf)[n:end], opts.config()), nil
+	cfg := opts.config()
+	cfg.deflate = dcfg
+	return newConn(nc, protocol.RoleServer, resp.Subprotocol, (*buf)[n:end], cfg), nil
 }
 
 // readRequest reads from nc into buf until it holds a whole request and

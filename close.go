@@ -272,6 +272,7 @@ func (c *Conn) closeTCP(cause error) bool {
 		}
 		_ = c.nc.Close()
 		c.stopKeepalive()
+		c.releaseCompression()
 		c.closeMu.Lock()
 		onClose := c.onClose
 		c.closeMu.Unlock()

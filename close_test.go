@@ -1,6 +1,7 @@
 package websocket_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -292,14 +293,24 @@ func TestCloseBehindStuckWrite(t *testing.T) {
 
 // TestMalformedCloseFromPeer: a bad close frame is the peer's close
 // frame: the server answers 1002 and drops TCP without waiting for
-// another one (Autobahn 7.3.2, 7.9.x).
+// another one (Autobahn 7.3.2, 7.3.6, 7.9.x).
 func TestMalformedCloseFromPeer(t *testing.T) {
+	for _, bad := range []string{"one byte", "too long"} {
+		t.Run(bad, func(t *testing.T) { testMalformedClose(t, bad) })
+	}
+}
+
+func testMalformedClose(t *testing.T, bad string) {
 	synctest.Test(t, func(t *testing.T) {
 		a, b := netPipe()
 		conn := websocket.NewConnForTest(b, false, websocket.TestConfig{CloseTimeout: time.Hour})
 		peer := wstest.NewPeer(t, a, true)
 		go conn.Read(context.Background())
-		peer.Write(wstest.Frame{Fin: true, Opcode: protocol.OpClose, Payload: []byte{0x03}})
+		payload := []byte{0x03}
+		if bad == "too long" {
+			payload = append([]byte{0x03, 0xe8}, bytes.Repeat([]byte{'*'}, 124)...)
+		}
+		peer.Write(wstest.Frame{Fin: true, Opcode: protocol.OpClose, Payload: payload})
 		start := time.Now()
 		peer.ExpectClose(time.Hour, websocket.CloseProtocolError)
 		peer.ExpectEOF(time.Hour)

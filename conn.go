@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wirefast/websocket/deflate"
 	"github.com/wirefast/websocket/protocol"
 )
 
@@ -87,6 +88,13 @@ type Conn struct {
 	mr        messageReader   // the reader Reader returns
 	ctrl      [protocol.MaxControlPayload]byte
 
+	// permessage-deflate (compress.go); nil when not negotiated.
+	deflate       *deflate.Config
+	enc           *deflate.Encoder // used under msgLock
+	dec           *deflate.Decoder // used under readLock
+	msgCompressed bool             // the message being read has RSV1
+	rawSrc        rawPayload       // the decoder's source
+
 	// Receive mode (receive.go).
 	recv        *receiver // set once by Receive, under closeMu
 	pollFD      int       // socket descriptor for netpoll, -1 when none
@@ -127,6 +135,7 @@ type connConfig struct {
 	closeTimeout time.Duration
 	pingInterval time.Duration
 	pongTimeout  time.Duration
+	deflate      *deflate.Config // negotiated permessage-deflate, or nil
 }
 
 // newConn wraps nc, whose opening handshake is done; buffered holds bytes
@@ -144,6 +153,13 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 		closedCh:    make(chan struct{}),
 	}
 	c.checker.Role = role
+	if cfg.deflate != nil {
+		c.deflate = cfg.deflate
+		c.enc = cfg.deflate.NewEncoder()
+		c.dec = cfg.deflate.NewDecoder()
+		c.rawSrc.c = c
+		c.checker.AllowedRSV = protocol.RSV1
+	}
 	c.readLimit.Store(cfg.readLimit)
 	c.rb.init(nc, buffered)
 	c.pollFD = c.rb.fd()

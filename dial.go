@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wirefast/websocket/deflate"
 	"github.com/wirefast/websocket/handshake"
 	"github.com/wirefast/websocket/protocol"
 )
@@ -286,11 +287,18 @@ func clientHandshake(ctx context.Context, nc net.Conn, u *url.URL, opts *DialOpt
 	if target == "" {
 		target = "/"
 	}
+	var offers []handshake.Extension
+	if opts.Compression != nil && opts.Compression.Mode != CompressionDisabled {
+		if offers, err = deflate.Offer(opts.Compression); err != nil {
+			return nil, nil, err
+		}
+	}
 	req, err := handshake.AppendRequest(nil, &handshake.ClientRequest{
 		Target:       target,
 		Host:         u.Host,
 		Key:          key,
 		Subprotocols: opts.Subprotocols,
+		Extensions:   offers,
 		Header:       opts.Header,
 	})
 	if err != nil {
@@ -312,9 +320,15 @@ func clientHandshake(ctx context.Context, nc net.Conn, u *url.URL, opts *DialOpt
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		return nil, resp, &ResponseError{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
 	}
-	subprotocol, _, err := handshake.CheckResponse(resp, key, opts.Subprotocols, nil)
+	subprotocol, exts, err := handshake.CheckResponse(resp, key, opts.Subprotocols, offers)
 	if err != nil {
 		return nil, resp, err
+	}
+	var dcfg *deflate.Config
+	if len(exts) > 0 {
+		if dcfg, err = deflate.Confirm(exts, opts.Compression); err != nil {
+			return nil, resp, err
+		}
 	}
 	if !stop() {
 		return nil, resp, ctx.Err()
@@ -323,7 +337,9 @@ func clientHandshake(ctx context.Context, nc net.Conn, u *url.URL, opts *DialOpt
 	if n := br.Buffered(); n > 0 {
 		early, _ = br.Peek(n)
 	}
-	return newConn(nc, protocol.RoleClient, subprotocol, early, opts.config()), resp, nil
+	cfg := opts.config()
+	cfg.deflate = dcfg
+	return newConn(nc, protocol.RoleClient, subprotocol, early, cfg), resp, nil
 }
 
 // ctxOr returns ctx's error when ctx caused err: a deadline taken from

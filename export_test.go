@@ -4,6 +4,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/wirefast/websocket/deflate"
 	"github.com/wirefast/websocket/protocol"
 )
 
@@ -14,6 +15,9 @@ type TestConfig struct {
 	CloseTimeout time.Duration
 	PingInterval time.Duration
 	PongTimeout  time.Duration
+	// Deflate, when set, is the negotiated permessage-deflate; its
+	// Server field is set from the role.
+	Deflate *deflate.Config
 }
 
 // NewConnForTest wraps nc, as if the opening handshake had just
@@ -28,6 +32,11 @@ func NewConnForTest(nc net.Conn, client bool, tc TestConfig) *Conn {
 		closeTimeout: tc.CloseTimeout,
 		pingInterval: tc.PingInterval,
 		pongTimeout:  tc.PongTimeout,
+	}
+	if tc.Deflate != nil {
+		d := *tc.Deflate
+		d.Server = !client
+		cfg.deflate = &d
 	}
 	if cfg.readLimit == 0 {
 		cfg.readLimit = DefaultReadLimit

@@ -26,6 +26,11 @@ type ConnOptions struct {
 	// ErrKeepaliveTimeout. Zero means PingInterval; negative means
 	// waiting forever.
 	PongTimeout time.Duration
+	// Compression turns on permessage-deflate (RFC 7692): a server
+	// accepts a client's offer, a client makes one. Nil, or Mode
+	// CompressionDisabled, means no compression. See package deflate for
+	// the fields, their defaults and the memory each mode costs.
+	Compression *CompressionOptions
 }
 
 // config returns the connection settings with defaults filled in.

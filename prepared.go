@@ -2,7 +2,9 @@ package websocket
 
 import (
 	"context"
+	"sync"
 
+	"github.com/wirefast/websocket/deflate"
 	"github.com/wirefast/websocket/protocol"
 )
 
@@ -11,11 +13,20 @@ import (
 // connection sends bytes framed once, not framed again per receiver; a
 // client connection still masks it with a fresh key, as it must.
 //
+// With permessage-deflate, a server connection sends the message
+// compressed once per window size for all receivers.
+//
 // A PreparedMessage is immutable and safe for concurrent use.
 type PreparedMessage struct {
 	typ     MessageType
 	framed  []byte // header + payload, unmasked, as a server sends it
 	payload []byte // the payload part of framed
+
+	// Compressed frames, made on first use for each window size in use:
+	// compressed without context takeover, so any receiver can inflate
+	// them, with the receiver's window as the limit.
+	mu       sync.Mutex
+	deflated map[int][]byte
 }
 
 // NewPreparedMessage returns a prepared message of type typ holding a
@@ -44,8 +55,40 @@ func (c *Conn) WritePrepared(ctx context.Context, pm *PreparedMessage) error {
 	}
 	defer unlock(c.msgLock)
 	op, _ := dataOpcode(pm.typ)
-	if c.role == protocol.RoleClient {
+	switch {
+	case c.role == protocol.RoleClient && c.enc != nil && c.deflate.ShouldCompress(len(pm.payload)):
+		return c.writeCompressed(ctx, op, pm.payload)
+	case c.role == protocol.RoleClient:
 		return c.writeFrame(ctx, true, 0, op, pm.payload)
+	case c.enc != nil && c.deflate.ShouldCompress(len(pm.payload)):
+		err := c.writeRaw(ctx, pm.deflatedFrame(op, c.enc.WindowBits(), c.deflate.Level))
+		if err != nil {
+			if c.enc.ContextTakeover() {
+				c.closeTCP(err)
+			}
+			return err
+		}
+		// The peer's window now holds the message: so must ours.
+		c.enc.AddHistory(pm.payload)
+		return nil
 	}
 	return c.writeRaw(ctx, pm.framed)
+}
+
+// deflatedFrame returns the message compressed with a window of wbits,
+// framed with RSV1, compressing it on first use.
+func (pm *PreparedMessage) deflatedFrame(op protocol.Opcode, wbits int, level deflate.Level) []byte {
+	pm.mu.Lock()
+	defer pm.mu.Unlock()
+	if f, ok := pm.deflated[wbits]; ok {
+		return f
+	}
+	payload := deflate.NewEncoder(wbits, false, level).Compress(nil, pm.payload)
+	h := protocol.Header{Fin: true, RSV: protocol.RSV1, Opcode: op, Length: int64(len(payload))}
+	f := append(protocol.AppendHeader(make([]byte, 0, h.HeaderSize()+len(payload)), h), payload...)
+	if pm.deflated == nil {
+		pm.deflated = make(map[int][]byte)
+	}
+	pm.deflated[wbits] = f
+	return f
 }

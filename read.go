@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/wirefast/websocket/internal/bufpool"
 	"github.com/wirefast/websocket/mask"
 	"github.com/wirefast/websocket/protocol"
 )
@@ -70,6 +72,20 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 	if err != nil {
 		return 0, dst, err
 	}
+	if c.msgCompressed {
+		if dst != nil {
+			dst, err = c.readInflated(dst)
+			return typ, dst, err
+		}
+		// Read: inflate into a pooled buffer, return an exact copy.
+		buf := bufpool.Get(readBufferSize)
+		out, err := c.readInflated((*buf)[:0])
+		if err == nil && cap(out) == cap(*buf) {
+			out = bytes.Clone(out)
+		}
+		bufpool.Put(buf)
+		return typ, out, err
+	}
 	for {
 		// nextFrame checked the frame against the read limit.
 		if n := int(c.frameLeft); n > 0 {
@@ -106,9 +122,20 @@ func (c *Conn) nextMessage() (MessageType, error) {
 }
 
 // discardMessage reads and drops the rest of the current message, still
-// validating it.
+// validating it. A compressed message is decompressed all the same, to
+// keep the decoder's window in step with the peer's.
 func (c *Conn) discardMessage() error {
 	var scratch [512]byte
+	if c.msgCompressed {
+		for {
+			if _, err := c.inflate(scratch[:]); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+		}
+	}
 	for {
 		for c.frameLeft > 0 {
 			n := min(int64(len(scratch)), c.frameLeft)
@@ -157,8 +184,17 @@ func (c *Conn) nextFrame() error {
 			c.msgText = h.Opcode == protocol.OpText
 			c.msgLen = 0
 			c.utf8.Reset()
+			c.msgCompressed = h.RSV&protocol.RSV1 != 0
+			if c.msgCompressed {
+				c.dec.Reset(&c.rawSrc, c.decodeLimit())
+			}
 		}
-		if h.Length > c.readLimit.Load()-c.msgLen {
+		limit := c.readLimit.Load()
+		if c.msgCompressed {
+			// The decoder enforces the limit on the decompressed bytes.
+			limit = compressedInputLimit(limit)
+		}
+		if h.Length > limit-c.msgLen {
 			return c.failFrame(h, protocol.ErrMessageTooBig)
 		}
 		c.frame = h
@@ -173,6 +209,11 @@ func (c *Conn) nextFrame() error {
 // the peer's close frame.
 func (c *Conn) failFrame(h protocol.Header, err error) error {
 	c.frame, c.frameLeft = h, h.Length
+	if h.Opcode == protocol.OpClose {
+		// A malformed close frame is still the peer's close frame: do
+		// not wait for another (Autobahn 7.3.6).
+		c.recordPeerClose()
+	}
 	return c.fail(err)
 }
 
@@ -239,7 +280,7 @@ func (c *Conn) readPayload(p []byte) (int, error) {
 	}
 	c.frameLeft -= int64(n)
 	c.msgLen += int64(n)
-	if c.msgText && !c.utf8.Feed(p) {
+	if c.msgText && !c.msgCompressed && !c.utf8.Feed(p) {
 		return n, c.fail(protocol.ErrInvalidUTF8)
 	}
 	return n, nil

@@ -64,6 +64,9 @@ func (r *messageReader) Read(p []byte) (int, error) {
 
 func (r *messageReader) read(p []byte) (int, error) {
 	c := r.c
+	if c.msgCompressed {
+		return c.inflate(p)
+	}
 	for c.frameLeft == 0 {
 		if c.frame.Fin {
 			if err := c.endMessage(); err != nil {

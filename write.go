@@ -39,6 +39,9 @@ func (c *Conn) Write(ctx context.Context, typ MessageType, p []byte) error {
 		return err
 	}
 	defer unlock(c.msgLock)
+	if c.enc != nil && c.deflate.ShouldCompress(len(p)) {
+		return c.writeCompressed(ctx, op, p)
+	}
 	return c.writeFrame(ctx, true, 0, op, p)
 }
 
@@ -62,7 +65,10 @@ func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, err
 		unlock(c.msgLock)
 		return nil, ErrCloseSent
 	}
-	c.mw = messageWriter{c: c, ctx: ctx, op: op}
+	c.mw = messageWriter{c: c, ctx: ctx, op: op, compressed: c.enc != nil}
+	if c.mw.compressed {
+		c.mw.rsv = protocol.RSV1
+	}
 	return &c.mw, nil
 }
 
@@ -84,12 +90,21 @@ type messageWriter struct {
 	buf    *[]byte         // pending payload, borrowed from bufpool
 	n      int             // bytes pending in buf
 	closed bool
+
+	// With compression, the encoder's output collects in out (backed by
+	// buf) and goes out in frames of about writeBufferSize.
+	compressed bool
+	rsv        byte // RSV bits of the next frame: RSV1 on the first only
+	out        []byte
 }
 
 // Write buffers p, sending full frames as the buffer fills.
 func (w *messageWriter) Write(p []byte) (int, error) {
 	if w.closed {
 		return 0, ErrWriterClosed
+	}
+	if w.compressed {
+		return w.writeCompressed(p)
 	}
 	written := 0
 	for len(p) > 0 {
@@ -123,21 +138,47 @@ func (w *messageWriter) Close() error {
 		return ErrWriterClosed
 	}
 	var pending []byte
-	if w.buf != nil {
+	switch {
+	case w.compressed:
+		pending = w.c.enc.Flush(w.out)
+	case w.buf != nil:
 		pending = (*w.buf)[:w.n]
 	}
 	err := w.frame(true, pending)
+	if err != nil && w.compressed && w.c.enc.ContextTakeover() {
+		w.c.closeTCP(err)
+	}
 	w.closed = true
 	bufpool.Put(w.buf)
-	w.buf, w.n = nil, 0
+	w.buf, w.n, w.out = nil, 0, nil
 	unlock(w.c.msgLock)
 	return err
 }
 
 func (w *messageWriter) frame(fin bool, p []byte) error {
-	err := w.c.writeFrame(w.ctx, fin, 0, w.op, p)
-	w.op = protocol.OpContinuation
+	err := w.c.writeFrame(w.ctx, fin, w.rsv, w.op, p)
+	w.op, w.rsv = protocol.OpContinuation, 0
 	return err
+}
+
+// writeCompressed compresses p into the pending output, sending a frame
+// once it holds writeBufferSize bytes.
+func (w *messageWriter) writeCompressed(p []byte) (int, error) {
+	if w.buf == nil {
+		w.buf = bufpool.Get(writeBufferSize)
+		w.out = (*w.buf)[:0]
+	}
+	w.out = w.c.enc.Append(w.out, p)
+	if len(w.out) >= writeBufferSize {
+		if err := w.frame(false, w.out); err != nil {
+			if w.c.enc.ContextTakeover() {
+				w.c.closeTCP(err)
+			}
+			return 0, err
+		}
+		w.out = (*w.buf)[:0]
+	}
+	return len(p), nil
 }
 
 // writeFrame writes one frame, holding the frame lock. An error breaks
