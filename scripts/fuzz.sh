@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of the module for FUZZTIME each (default 10s).
+# Runs every fuzz target of every module for FUZZTIME each (default 10s).
 # Usage: scripts/fuzz.sh [fuzztime] [package...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,7 +7,8 @@ fuzztime=${1:-10s}
 shift || true
 pkgs=("$@")
 if [ ${#pkgs[@]} -eq 0 ]; then
-	mapfile -t pkgs < <(go list ./...)
+	# ./... stops at the nested modules (bench, cmd/wsdemo, e2e); list them too.
+	mapfile -t pkgs < <(go list ./... ./bench/... ./cmd/wsdemo/... ./e2e/...)
 fi
 count=0
 for pkg in "${pkgs[@]}"; do

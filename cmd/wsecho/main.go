@@ -6,6 +6,7 @@
 // Usage:
 //
 //	wsecho [-addr 127.0.0.1:9001] [-raw] [-stream] [-read-limit 67108864] [-compress] [-v]
+//	wsecho -autobahn-client ws://127.0.0.1:9002 [-agent wirefast] [-shutdown] [-v]
 //
 // Flags (the conformance tooling relies on them; keep them stable):
 //
@@ -15,9 +16,14 @@
 //	-stream      echo each message as a stream of frames instead of whole
 //	-read-limit  largest message accepted, in bytes (default 64 MiB);
 //	             0 or negative means no limit
-//	-compress    accepted for the day permessage-deflate lands; for now
-//	             wsecho prints a notice and serves uncompressed
+//	-compress    accept permessage-deflate with context takeover and
+//	             windows of up to 15 bits (RFC 7692)
 //	-v           log connections and why they ended to stderr
+//
+// With -autobahn-client URL [-agent NAME], wsecho does not serve: it runs
+// wirefast's client through the Autobahn fuzzing server at URL (the
+// original suite's, or cmd/autobahn -mode fuzzingserver), echoing every
+// case with permessage-deflate offered, then asks for the reports.
 //
 // By default a message is read whole ([websocket.Conn.ReadInto]) and
 // written back as one frame, so a client may send a message of any size
@@ -66,6 +72,10 @@ type config struct {
 	readLimit int64 // as given: <= 0 means no limit
 	compress  bool
 	verbose   bool
+
+	autobahnURL string // -autobahn-client: run the client against this fuzzing server
+	agent       string
+	shutdown    bool // ask the fuzzing server to exit after the reports
 }
 
 // parseFlags parses args.
@@ -77,8 +87,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.raw, "raw", false, "serve with AcceptConn on a plain listener instead of net/http")
 	fs.BoolVar(&c.stream, "stream", false, "echo messages as a stream of frames instead of reading them whole")
 	fs.Int64Var(&c.readLimit, "read-limit", defaultReadLimit, "largest message accepted, in bytes; 0 or negative means no limit")
-	fs.BoolVar(&c.compress, "compress", false, "offer permessage-deflate (placeholder: not implemented yet, serves uncompressed)")
+	fs.BoolVar(&c.compress, "compress", false, "accept permessage-deflate (context takeover, windows up to 15 bits)")
 	fs.BoolVar(&c.verbose, "v", false, "log connections to stderr")
+	fs.StringVar(&c.autobahnURL, "autobahn-client", "", "run wirefast's client through the Autobahn fuzzing server at this ws:// URL instead of serving")
+	fs.StringVar(&c.agent, "agent", "wirefast", "agent name reported to the fuzzing server (with -autobahn-client)")
+	fs.BoolVar(&c.shutdown, "shutdown", false, "ask the fuzzing server to exit once the reports are written (with -autobahn-client)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -88,13 +101,15 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	return c, nil
 }
 
-// A mode is one thing wsecho can do, running until ctx is done. Today
-// there is one, the echo server; another (an Autobahn client run, say)
-// adds its flags to parseFlags and a case to config.mode.
+// A mode is one thing wsecho can do, running until ctx is done: the echo
+// server, or an Autobahn client run.
 type mode func(ctx context.Context, cfg *config, stdout, stderr io.Writer) error
 
 // mode returns the mode the flags select.
 func (c *config) mode() mode {
+	if c.autobahnURL != "" {
+		return autobahnMode
+	}
 	return serveMode
 }
 
@@ -118,9 +133,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // serveMode listens on cfg.addr and serves the echo until ctx is done.
 func serveMode(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
-	if cfg.compress {
-		fmt.Fprintln(stderr, "wsecho: -compress: permessage-deflate is not implemented yet; serving uncompressed")
-	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

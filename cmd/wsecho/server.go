@@ -56,6 +56,13 @@ func newServer(cfg *config, stderr io.Writer) *server {
 	if cfg.stream {
 		s.echo = echoStream
 	}
+	if cfg.compress {
+		s.opts.Compression = &websocket.CompressionOptions{
+			Mode:                websocket.CompressionContextTakeover,
+			ServerMaxWindowBits: 15,
+			ClientMaxWindowBits: 15,
+		}
+	}
 	return s
 }
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the Autobahn cases (our Go port, autobahn/) against wirefast:
+#   servers-plain     cmd/wsecho, sections 1-10 (12 and 13 need compression)
+#   servers-compress  cmd/wsecho -compress, all 517 cases
+#   clients           wsecho -autobahn-client against the fuzzing server, all 517
+# The three runs go concurrently. Reports land in $OUT (default
+# autobahn/reports); the script prints each run's counts and fails when a
+# case is FAILED, NON-STRICT or UNIMPLEMENTED (INFORMATIONAL is fine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-autobahn/reports}
+bin=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$bin"' EXIT
+go build -o "$bin/wsecho" ./cmd/wsecho
+go build -o "$bin/autobahn" ./cmd/autobahn
+rm -rf "$OUT"
+mkdir -p "$OUT"
+start=$SECONDS
+
+# serve starts wsecho with its arguments and prints the URL it listens on.
+serve() {
+	local log=$1
+	shift
+	"$bin/wsecho" -addr 127.0.0.1:0 "$@" >"$log" 2>&1 &
+	for _ in $(seq 100); do
+		url=$(sed -n 's/^wsecho: listening on //p' "$log")
+		[ -n "$url" ] && { echo "$url"; return; }
+		sleep 0.1
+	done
+	echo "autobahn.sh: wsecho did not start:" >&2
+	cat "$log" >&2
+	exit 1
+}
+
+plain=$(serve "$bin/plain.log")
+compress=$(serve "$bin/compress.log" -compress)
+"$bin/autobahn" -mode fuzzingclient -url "$plain" -agent wirefast -exclude '12.*,13.*' \
+	-out "$OUT/servers-plain" >"$bin/servers-plain.out" 2>&1 &
+p1=$!
+"$bin/autobahn" -mode fuzzingclient -url "$compress" -agent wirefast-compress \
+	-out "$OUT/servers-compress" >"$bin/servers-compress.out" 2>&1 &
+p2=$!
+"$bin/autobahn" -mode fuzzingserver -addr 127.0.0.1:0 -out "$OUT/clients" >"$bin/clients.out" 2>&1 &
+p3=$!
+for _ in $(seq 100); do
+	fuzz=$(sed -n 's/^fuzzing server listening on \(ws:[^ ]*\).*/\1/p' "$bin/clients.out")
+	[ -n "$fuzz" ] && break
+	sleep 0.1
+done
+[ -n "$fuzz" ] || { cat "$bin/clients.out" >&2; exit 1; }
+"$bin/wsecho" -autobahn-client "$fuzz" -agent wirefast -shutdown >"$bin/client.log" 2>&1 || {
+	cat "$bin/client.log" >&2
+	exit 1
+}
+
+status=0
+for run in servers-plain:$p1 servers-compress:$p2 clients:$p3; do
+	name=${run%%:*}
+	if wait "${run##*:}"; then result=ok; else result=FAIL; status=1; fi
+	printf '%-17s %s  %s\n' "$name" "$result" "$(grep -E '^[0-9]+ cases:' "$bin/$name.out" || echo 'no summary')"
+	[ "$result" = ok ] || cat "$bin/$name.out"
+done
+echo "autobahn: reports in $OUT ($((SECONDS - start)) s)"
+exit $status
