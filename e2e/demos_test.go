@@ -157,7 +157,7 @@ func TestTimePage(t *testing.T) {
 
 // TestEchoOverWSS loads the echo page over https:// from a -tls wsdemo
 // with its generated self-signed certificate, which the browser trusts
-// by the hash of its public key, and echoes over wss://.
+// by the hash of its public key, and echoes over wss://, compressed.
 func TestEchoOverWSS(t *testing.T) {
 	requireSetup(t)
 	srv := startWsdemo(t, "-tls", "-cert-out", t.TempDir()+"/cert.pem")
@@ -173,6 +173,17 @@ func TestEchoOverWSS(t *testing.T) {
 		click("#send"),
 	)
 	tb.waitJS(logHasExactly("← hello over wss"), "the echo")
+
+	// Chromium offers permessage-deflate ("client_max_window_bits" without
+	// a value) and wsdemo accepts it by default; a message over the
+	// server's 32-byte threshold comes back compressed.
+	tb.waitJS("ws.extensions.startsWith('permessage-deflate')", "permessage-deflate negotiated")
+	long := strings.Repeat("compressible text, ", 20)
+	tb.run(
+		chromedp.SendKeys(chromedp.CSS("#text"), long),
+		click("#send"),
+	)
+	tb.waitJS(logHasExactly("← "+long), "the echo of a compressed message")
 }
 
 // logHasExactly is the JavaScript condition "the log has this line".

@@ -74,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&sc.shutdownTimeout, "shutdown-timeout", sc.shutdownTimeout, "on SIGINT or SIGTERM, time the clients get to close (1001) before they are dropped")
 	fs.DurationVar(&sc.pingInterval, "ping-interval", sc.pingInterval, "keepalive: ping the peer this often (0: no keepalive); both modes")
 	fs.DurationVar(&sc.pongTimeout, "pong-timeout", sc.pongTimeout, "keepalive: a peer that does not answer a ping within this is dropped; both modes")
+	fs.BoolVar(&sc.compress, "compress", sc.compress, "accept permessage-deflate from clients that offer it, as browsers do (context takeover, 12-bit windows)")
 	fs.DurationVar(&sc.timeMaxDelay, "time-max-delay", sc.timeMaxDelay, "/ws/time waits a random time below this between messages")
 	fs.DurationVar(&sc.tickInterval, "tick-interval", sc.tickInterval, "/ws/tick's period")
 	fs.IntVar(&sc.chatMaxText, "chat-max-text", sc.chatMaxText, "longest chat message, in characters")

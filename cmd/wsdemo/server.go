@@ -29,6 +29,7 @@ type serverConfig struct {
 	shutdownTimeout time.Duration // bound on the whole graceful shutdown
 	pingInterval    time.Duration // keepalive; 0 means none
 	pongTimeout     time.Duration
+	compress        bool // accept permessage-deflate (browsers offer it)
 
 	timeMaxDelay time.Duration // /ws/time waits a random time below this between messages
 	tickInterval time.Duration // /ws/tick's period
@@ -48,6 +49,7 @@ func defaultServerConfig() serverConfig {
 		shutdownTimeout: 10 * time.Second,
 		pingInterval:    20 * time.Second,
 		pongTimeout:     20 * time.Second,
+		compress:        true,
 		timeMaxDelay:    3 * time.Second,
 		tickInterval:    time.Second,
 		chatMaxText:     500,
@@ -148,6 +150,10 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 // refusal costs little), upgrades, keeps track of the connection for the
 // shutdown, logs and counts it, and runs serve until the connection ends.
 // readLimit 0 means the library's default.
+//
+// With compression on, a broadcast is still encoded once: the prepared
+// message compresses once per negotiated window size and every receiver
+// that negotiated it gets the same bytes.
 func (s *server) accept(w http.ResponseWriter, r *http.Request, demo string, readLimit int64,
 	serve func(ctx context.Context, sess *session) error) {
 	if !s.reserve() {
@@ -168,6 +174,7 @@ func (s *server) accept(w http.ResponseWriter, r *http.Request, demo string, rea
 			CloseTimeout: s.cfg.closeTimeout,
 			PingInterval: s.cfg.pingInterval,
 			PongTimeout:  s.cfg.pongTimeout,
+			Compression:  s.compression(),
 		}},
 		Handler: func(ctx context.Context, c *websocket.Conn) {
 			id := peerID(s.proc, s.nextID.Add(1))
@@ -203,7 +210,7 @@ func (s *server) accept(w http.ResponseWriter, r *http.Request, demo string, rea
 
 // logDisconnect logs the end of sess, which err ended, after d.
 func logDisconnect(sess *session, err error, d time.Duration) {
-	attrs := []any{"code", "unknown"} // CloseRead's context does not say
+	attrs := []any{"code", "unknown"} // the handler's context ended first
 	if code, ok := sess.closeCode(err); ok {
 		attrs = []any{"code", int(code)}
 	}
@@ -360,4 +367,15 @@ func randomDelay(max time.Duration) time.Duration {
 		return 0
 	}
 	return rand.N(max)
+}
+
+// compression returns the permessage-deflate settings of the demos: off,
+// or on with context takeover at the library's default server window (12
+// bits, 12.5 KB per connection), which suits small JSON messages that
+// repeat their keys. Clients that do not offer it are served uncompressed.
+func (s *server) compression() *websocket.CompressionOptions {
+	if !s.cfg.compress {
+		return nil
+	}
+	return &websocket.CompressionOptions{Mode: websocket.CompressionContextTakeover}
 }

@@ -59,12 +59,6 @@ func (s *session) closeCode(err error) (websocket.CloseCode, bool) {
 	return websocket.CloseAbnormal, true
 }
 
-// outgoing is a message waiting in a peer's send queue.
-type outgoing struct {
-	pm *websocket.PreparedMessage
-	n  int // payload bytes, for the metrics
-}
-
 // peer is a session that receives broadcasts (the counter, the chat).
 // What the server sends it waits in a bounded queue that one goroutine
 // writes out, so a client that reads slowly delays only itself: when its
@@ -73,18 +67,18 @@ type outgoing struct {
 type peer struct {
 	*session
 	nick     string // in a chat room; "" for the counter
-	queue    chan outgoing
+	queue    chan *websocket.PreparedMessage
 	slow     chan struct{} // closed once the queue has overflowed
 	slowOnce sync.Once
 }
 
 func newPeer(s *session, queueLen int) *peer {
-	return &peer{session: s, queue: make(chan outgoing, queueLen), slow: make(chan struct{})}
+	return &peer{session: s, queue: make(chan *websocket.PreparedMessage, queueLen), slow: make(chan struct{})}
 }
 
 // send queues msg without ever blocking. It reports false when the queue
 // is full; the peer is then marked slow, and its writer drops it.
-func (p *peer) send(msg outgoing) bool {
+func (p *peer) send(msg *websocket.PreparedMessage) bool {
 	select {
 	case <-p.slow:
 		return false
@@ -133,11 +127,11 @@ func (p *peer) writeLoop(ctx context.Context) {
 			continue
 		case msg := <-p.queue:
 			wctx, cancel := context.WithTimeout(ctx, p.writeTimeout)
-			err := p.conn.WritePrepared(wctx, msg.pm)
+			err := p.conn.WritePrepared(wctx, msg)
 			cancel()
 			switch {
 			case err == nil:
-				p.m.sent(msg.n)
+				p.m.sent(msg.Len())
 			case ctx.Err() != nil, errors.Is(err, websocket.ErrCloseSent), errors.Is(err, websocket.ErrClosed):
 				return // the connection is closing anyway
 			default:
@@ -158,11 +152,8 @@ func (p *peer) drop(reason string) {
 	_ = p.close(websocket.CloseTryAgainLater, reason)
 }
 
-// prepare frames msg once for any number of peers.
-func prepare(msg []byte) (outgoing, error) {
-	pm, err := websocket.NewPreparedMessage(websocket.MessageText, msg)
-	if err != nil {
-		return outgoing{}, err
-	}
-	return outgoing{pm: pm, n: len(msg)}, nil
+// prepare frames msg once for any number of peers (and compresses it
+// once per window size the peers negotiated).
+func prepare(msg []byte) (*websocket.PreparedMessage, error) {
+	return websocket.NewPreparedMessage(websocket.MessageText, msg)
 }
