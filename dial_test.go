@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -163,8 +165,9 @@ func TestDialBadURL(t *testing.T) {
 }
 
 // connectProxy is an HTTP proxy that supports CONNECT only. It counts
-// tunnels and checks credentials when user is set.
-func connectProxy(t *testing.T, user string) (*url.URL, *atomic.Int32) {
+// tunnels and checks credentials when user is set. route, when set, maps
+// the requested host:port to the address it connects to.
+func connectProxy(t *testing.T, user string, route func(hostport string) string) (*url.URL, *atomic.Int32) {
 	t.Helper()
 	var tunnels atomic.Int32
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -176,7 +179,11 @@ func connectProxy(t *testing.T, user string) (*url.URL, *atomic.Int32) {
 			http.Error(w, "auth", http.StatusProxyAuthRequired)
 			return
 		}
-		upstream, err := net.Dial("tcp", r.Host)
+		addr := r.Host
+		if route != nil {
+			addr = route(addr)
+		}
+		upstream, err := net.Dial("tcp", addr)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
@@ -203,13 +210,61 @@ func connectProxy(t *testing.T, user string) (*url.URL, *atomic.Int32) {
 func TestDialHTTPProxy(t *testing.T) {
 	s := httptest.NewServer(websocket.Handler(echo))
 	defer s.Close()
-	proxyURL, tunnels := connectProxy(t, "alice")
+	proxyURL, tunnels := connectProxy(t, "alice", nil)
 	c, _, err := websocket.Dial(context.Background(), wsURL(s, "/"), &websocket.DialOptions{Proxy: http.ProxyURL(proxyURL)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.CloseNow()
 	roundTrip(t, c, "through CONNECT")
+	if tunnels.Load() != 1 {
+		t.Errorf("proxy opened %d tunnels, want 1", tunnels.Load())
+	}
+}
+
+// proxyTargetEnv, set in a child test process, is the URL that
+// TestDialProxyFromEnvironment dials there with no options.
+const proxyTargetEnv = "WIREFAST_TEST_PROXY_TARGET"
+
+// TestDialProxyFromEnvironment checks the default proxy: Dial with no
+// options takes HTTP_PROXY from the environment. The environment is read
+// once per process (http.ProxyFromEnvironment caches it) and ignores
+// loopback targets, so the dial runs in a child process whose
+// environment names the proxy, to a made-up host that only the proxy
+// knows how to reach.
+func TestDialProxyFromEnvironment(t *testing.T) {
+	if target := os.Getenv(proxyTargetEnv); target != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, _, err := websocket.Dial(ctx, target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		roundTrip(t, c, "through the environment's proxy")
+		return
+	}
+	s := httptest.NewServer(websocket.Handler(echo))
+	defer s.Close()
+	const host = "wirefast-proxy-test.invalid:80"
+	proxyURL, tunnels := connectProxy(t, "", func(hostport string) string {
+		if hostport == host {
+			return s.Listener.Addr().String()
+		}
+		return "0.0.0.0:0" // anything else fails
+	})
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDialProxyFromEnvironment$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(),
+		proxyTargetEnv+"=ws://"+host+"/",
+		"HTTP_PROXY="+proxyURL.String(), "http_proxy="+proxyURL.String(),
+		"NO_PROXY=", "no_proxy=", "REQUEST_METHOD=") // REQUEST_METHOD would mean CGI: no HTTP_PROXY
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child dial through HTTP_PROXY: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestDialProxyFromEnvironment") {
+		t.Fatalf("child did not run the dial:\n%s", out)
+	}
 	if tunnels.Load() != 1 {
 		t.Errorf("proxy opened %d tunnels, want 1", tunnels.Load())
 	}
