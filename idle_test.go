@@ -2,7 +2,10 @@ package websocket_test
 
 import (
 	"bufio"
+	"bytes"
+	"compress/flate"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -25,36 +28,66 @@ import (
 // connection, under the 20 000 open files allowed here.
 const idleConns = 10000
 
-// idleClientEnv, when set to "addr,n,echo", makes the test binary act as
-// the client side of BenchmarkIdleConn instead of running tests.
+// idleClientEnv, when set to "addr,n,echo,deflate", makes the test binary
+// act as the client side of BenchmarkIdleConn instead of running tests;
+// deflate is one of idleDeflate's keys, or empty.
 const idleClientEnv = "WIREFAST_IDLE_CLIENTS"
 
 // BenchmarkIdleConn measures the memory a server holds per idle
 // connection: heap and goroutine stacks, from runtime.MemStats, with one
 // goroutine per connection blocked in Read as an echo server has. The
 // "echoed" variants measure after one 16-byte echo on every connection.
+// The "deflate-*" variants (AcceptConn, as "raw") negotiate
+// permessage-deflate and measure after one compressed message each way
+// (a 256-byte JSON-like text, compressed by the client and by the
+// server): "deflate-takeover" with context takeover at the server's
+// default window (12 bits, both directions), "deflate-notakeover"
+// without.
 func BenchmarkIdleConn(b *testing.B) {
+	type variant struct{ path, state, deflate string }
+	var variants []variant
 	for _, path := range []string{"raw", "raw-receive", "net-http"} {
-		for _, echoed := range []bool{false, true} {
-			name := path + "/idle"
-			if echoed {
-				name = path + "/echoed"
-			}
-			b.Run(name, func(b *testing.B) {
-				for b.Loop() {
-					heap, stack := measureIdle(b, path, echoed)
-					b.ReportMetric(heap+stack, "B/conn")
-					b.ReportMetric(heap, "heap-B/conn")
-					b.ReportMetric(stack, "stack-B/conn")
-				}
-			})
+		variants = append(variants, variant{path, "idle", ""}, variant{path, "echoed", ""})
+	}
+	variants = append(variants, variant{"raw", "echoed", "takeover"}, variant{"raw", "echoed", "notakeover"})
+	for _, v := range variants {
+		name := v.path + "/" + v.state
+		if v.deflate != "" {
+			name = "deflate-" + v.deflate + "/" + v.state
 		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				heap, stack := measureIdle(b, v.path, v.state == "echoed", v.deflate)
+				b.ReportMetric(heap+stack, "B/conn")
+				b.ReportMetric(heap, "heap-B/conn")
+				b.ReportMetric(stack, "stack-B/conn")
+			}
+		})
 	}
 }
 
+// idleDeflate are the compressed variants of BenchmarkIdleConn: the
+// server's options and the client's offer.
+var idleDeflate = map[string]struct {
+	opts  *websocket.CompressionOptions
+	offer string
+}{
+	// A browser's offer: the server limits the client's window to its
+	// default 12 bits and keeps both windows.
+	"takeover": {&websocket.CompressionOptions{Mode: websocket.CompressionContextTakeover},
+		"permessage-deflate; client_max_window_bits"},
+	"notakeover": {&websocket.CompressionOptions{Mode: websocket.CompressionNoContextTakeover},
+		"permessage-deflate; server_no_context_takeover; client_no_context_takeover"},
+}
+
+// idleDeflateMessage is the message each compressed idle connection
+// exchanges: above both modes' default compression thresholds.
+var idleDeflateMessage = jsonMessages(256, 1)[0]
+
 // measureIdle serves idleConns connections on path and returns the heap
-// and stack bytes per connection once they are idle.
-func measureIdle(b *testing.B, path string, echoed bool) (heap, stack float64) {
+// and stack bytes per connection once they are idle; deflate names an
+// idleDeflate variant, or is empty.
+func measureIdle(b *testing.B, path string, echoed bool, deflate string) (heap, stack float64) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -91,6 +124,10 @@ func measureIdle(b *testing.B, path string, echoed bool) (heap, stack float64) {
 			}, nil)
 		}
 	}
+	var opts *websocket.AcceptOptions
+	if deflate != "" {
+		opts = &websocket.AcceptOptions{ConnOptions: websocket.ConnOptions{Compression: idleDeflate[deflate].opts}}
+	}
 	var serve func()
 	switch path {
 	case "raw", "raw-receive":
@@ -101,7 +138,7 @@ func measureIdle(b *testing.B, path string, echoed bool) (heap, stack float64) {
 					return
 				}
 				go func() {
-					c, err := websocket.AcceptConn(context.Background(), nc, nil)
+					c, err := websocket.AcceptConn(context.Background(), nc, opts)
 					if err != nil {
 						b.Error(err)
 						ready.Done()
@@ -113,7 +150,7 @@ func measureIdle(b *testing.B, path string, echoed bool) (heap, stack float64) {
 		}
 	default:
 		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			c, err := websocket.Accept(w, r, nil)
+			c, err := websocket.Accept(w, r, opts)
 			if err != nil {
 				b.Error(err)
 				ready.Done()
@@ -127,7 +164,7 @@ func measureIdle(b *testing.B, path string, echoed bool) (heap, stack float64) {
 	heapBefore, stackBefore := memInUse()
 	go serve()
 	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,%v", idleClientEnv, ln.Addr(), idleConns, echoed))
+	child.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,%v,%s", idleClientEnv, ln.Addr(), idleConns, echoed, deflate))
 	child.Stderr = os.Stderr
 	stdin, _ := child.StdinPipe()
 	stdout, _ := child.StdoutPipe()
@@ -159,17 +196,31 @@ func memInUse() (heap, stack uint64) {
 }
 
 // runIdleClients is the child process of BenchmarkIdleConn: it opens n
-// WebSocket connections to addr with raw handshakes, optionally echoes one
-// message on each, reports "ready" and holds them until stdin closes.
+// WebSocket connections to addr with raw handshakes (offering
+// permessage-deflate for a compressed variant), optionally echoes one
+// message on each (compressed for a compressed variant), reports "ready"
+// and holds them until stdin closes.
 func runIdleClients(spec string) {
 	parts := strings.Split(spec, ",")
 	addr := parts[0]
 	n, _ := strconv.Atoi(parts[1])
 	echoed := parts[2] == "true"
+	compressed := len(parts) > 3 && parts[3] != ""
+	ext := ""
+	if compressed {
+		ext = "Sec-WebSocket-Extensions: " + idleDeflate[parts[3]].offer + "\r\n"
+	}
 	req := "GET / HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + ext + "\r\n"
 	frame := []byte{0x82, 0x90, 1, 2, 3, 4}
 	frame = append(frame, make([]byte, 16)...)
+	if compressed {
+		frame = idleDeflateFrame()
+	}
+	fail := func(what string, err error) {
+		fmt.Fprintln(os.Stderr, "idle client "+what+":", err)
+		os.Exit(1)
+	}
 	var opened atomic.Int32
 	conns := make([]net.Conn, n)
 	var wg sync.WaitGroup
@@ -178,21 +229,26 @@ func runIdleClients(spec string) {
 			for i := w; i < n; i += 16 {
 				nc, err := net.Dial("tcp", addr)
 				if err != nil {
-					fmt.Fprintln(os.Stderr, "idle client:", err)
-					os.Exit(1)
+					fail("dial", err)
 				}
 				io.WriteString(nc, req)
 				br := bufio.NewReader(nc)
 				resp, err := http.ReadResponse(br, nil)
 				if err != nil || resp.StatusCode != 101 {
-					fmt.Fprintln(os.Stderr, "idle client handshake:", resp, err)
-					os.Exit(1)
+					fail("handshake", fmt.Errorf("%v, %v", resp, err))
+				}
+				if compressed && !strings.HasPrefix(resp.Header.Get("Sec-WebSocket-Extensions"), "permessage-deflate") {
+					fail("handshake", fmt.Errorf("permessage-deflate declined: %q", resp.Header.Get("Sec-WebSocket-Extensions")))
 				}
 				if echoed {
 					nc.Write(frame)
-					if _, err := io.ReadFull(br, make([]byte, 18)); err != nil {
-						fmt.Fprintln(os.Stderr, "idle client echo:", err)
-						os.Exit(1)
+					if compressed {
+						err = readDeflateEcho(br)
+					} else {
+						_, err = io.ReadFull(br, make([]byte, 18))
+					}
+					if err != nil {
+						fail("echo", err)
 					}
 				}
 				conns[i] = nc
@@ -204,4 +260,62 @@ func runIdleClients(spec string) {
 	fmt.Println("ready")
 	io.Copy(io.Discard, os.Stdin)
 	os.Exit(0)
+}
+
+// idleDeflateFrame returns idleDeflateMessage as a masked, compressed
+// text frame (RSV1 set; RFC 7692, Section 7.2.1: DEFLATE, sync flush,
+// its 4-byte tail removed), compressed with compress/flate.
+func idleDeflateFrame() []byte {
+	var z bytes.Buffer
+	fw, _ := flate.NewWriter(&z, flate.BestSpeed)
+	fw.Write(idleDeflateMessage)
+	fw.Flush()
+	payload := bytes.TrimSuffix(z.Bytes(), []byte{0, 0, 0xff, 0xff})
+	frame := []byte{0xC1}
+	if len(payload) < 126 {
+		frame = append(frame, 0x80|byte(len(payload)))
+	} else {
+		frame = append(frame, 0x80|126, byte(len(payload)>>8), byte(len(payload)))
+	}
+	key := [4]byte{1, 2, 3, 4}
+	frame = append(frame, key[:]...)
+	for i, c := range payload {
+		frame = append(frame, c^key[i&3])
+	}
+	return frame
+}
+
+// readDeflateEcho reads the server's echo of idleDeflateFrame, one
+// unmasked compressed text frame, and checks it inflates to
+// idleDeflateMessage.
+func readDeflateEcho(br *bufio.Reader) error {
+	var h [4]byte
+	if _, err := io.ReadFull(br, h[:2]); err != nil {
+		return err
+	}
+	if h[0] != 0xC1 {
+		return fmt.Errorf("echo first byte %#x, want 0xc1 (FIN, RSV1, text)", h[0])
+	}
+	n := int(h[1] & 0x7F)
+	if n == 126 {
+		if _, err := io.ReadFull(br, h[2:4]); err != nil {
+			return err
+		}
+		n = int(h[2])<<8 | int(h[3])
+	} else if n == 127 {
+		return errors.New("echo longer than 64 KiB")
+	}
+	payload := make([]byte, n, n+9)
+	if _, err := io.ReadFull(br, payload); err != nil {
+		return err
+	}
+	payload = append(payload, 0, 0, 0xff, 0xff, 1, 0, 0, 0xff, 0xff)
+	got, err := io.ReadAll(flate.NewReader(bytes.NewReader(payload)))
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(got, idleDeflateMessage) {
+		return fmt.Errorf("echo inflates to %d bytes that differ from the %d sent", len(got), len(idleDeflateMessage))
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package autobahn
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -132,12 +133,39 @@ func TestMustFail(t *testing.T) {
 				}
 				// The same cases against the correct peer all pass.
 				good := runPeer(t, flaws{}, serverMode, ids)
+				retryMismatches(t, serverMode, good, func(string) verdict { return vOK })
 				for id, v := range good {
 					if v != vOK {
 						t.Errorf("correct peer: %s = %v, want %v", id, v, vOK)
 					}
 				}
 			})
+		}
+	}
+}
+
+// retryMismatches runs again, up to twice, the cases where the correct
+// peer got another verdict than want's, and records the new verdicts in
+// got. The catalogue's timers are real (a close must be answered within
+// 1 s), so a correct peer on a starved machine can miss one now and then;
+// a real deviation repeats. Only the correct peer is retried: a broken
+// peer's verdicts do not depend on timing.
+func retryMismatches(t *testing.T, serverMode bool, got map[string]verdict, want func(id string) verdict) {
+	t.Helper()
+	for range 2 {
+		var again []string
+		for id, v := range got {
+			if v != want(id) {
+				again = append(again, id)
+			}
+		}
+		if len(again) == 0 {
+			return
+		}
+		slices.Sort(again)
+		t.Logf("correct peer: running %v again (verdicts off on a loaded machine?)", again)
+		for id, v := range runPeer(t, flaws{}, serverMode, again) {
+			got[id] = v
 		}
 	}
 }
@@ -173,13 +201,16 @@ func TestCorrectPeer(t *testing.T) {
 			if len(got) != len(sel) {
 				t.Errorf("got %d results, want %d", len(got), len(sel))
 			}
-			for _, c := range sel {
-				want := vOK
-				if c.hook == hookInformational {
-					want = vInfo
+			want := func(id string) verdict {
+				if CaseByID(id).hook == hookInformational {
+					return vInfo
 				}
-				if got[c.ID] != want {
-					t.Errorf("%s = %v, want %v", c.ID, got[c.ID], want)
+				return vOK
+			}
+			retryMismatches(t, serverMode, got, want)
+			for _, c := range sel {
+				if got[c.ID] != want(c.ID) {
+					t.Errorf("%s = %v, want %v", c.ID, got[c.ID], want(c.ID))
 				}
 			}
 		})

@@ -37,6 +37,11 @@ type Mode struct {
 	// then returns nil; connections already accepted are served until
 	// the client closes them.
 	Serve func(ln net.Listener) error
+	// Deflate serves as Serve does with permessage-deflate enabled (RFC
+	// 7692), accepting an offer without context takeover and compressing
+	// every echo the library's settings let it compress; nil when the
+	// library or mode cannot compress.
+	Deflate func(ln net.Listener) error
 	// Idle marks the modes whose memory the idle-connection table
 	// reports.
 	Idle bool

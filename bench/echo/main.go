@@ -18,22 +18,34 @@ import (
 // collect garbage and return freed memory to the system
 // (debug.FreeOSMemory), so that the benchmark can read the memory the
 // connections keep apart from garbage not yet collected. -list prints
-// the modes.
+// the modes. -compress serves with permessage-deflate (Mode.Deflate).
 func Main(s Server) {
 	fs := flag.NewFlagSet(os.Args[0], flag.ExitOnError)
 	mode := fs.String("mode", s.Modes[0].Name, "how to drive the library (see -list)")
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
 	list := fs.Bool("list", false, "print the modes and exit")
+	compress := fs.Bool("compress", false, "enable permessage-deflate (modes marked deflate in -list)")
 	_ = fs.Parse(os.Args[1:])
 	if *list {
 		for _, m := range s.Modes {
-			fmt.Printf("%s\t%s\n", m.Name, m.Doc)
+			deflate := ""
+			if m.Deflate != nil {
+				deflate = " (deflate)"
+			}
+			fmt.Printf("%s\t%s%s\n", m.Name, m.Doc, deflate)
 		}
 		return
 	}
 	m, ok := s.Mode(*mode)
 	if !ok {
 		fatalf("unknown mode %q (see -list)", *mode)
+	}
+	serve := m.Serve
+	if *compress {
+		if m.Deflate == nil {
+			fatalf("mode %q cannot compress", *mode)
+		}
+		serve = m.Deflate
 	}
 	if err := RaiseFileLimit(); err != nil {
 		fatalf("%v", err)
@@ -44,7 +56,7 @@ func Main(s Server) {
 	}
 	fmt.Printf("listening %s %s\n", ln.Addr(), moduleVersion(s.Module))
 	served := make(chan error, 1)
-	go func() { served <- m.Serve(ln) }()
+	go func() { served <- serve(ln) }()
 	stdin := make(chan struct{})
 	go func() {
 		_, _ = io.Copy(io.Discard, os.Stdin)

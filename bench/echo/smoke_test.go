@@ -163,3 +163,57 @@ func testTCP(t *testing.T, addr string) {
 		}
 	}
 }
+
+// TestEchoDeflate checks every mode that can compress (Mode.Deflate):
+// the server accepts the load generator's permessage-deflate offer and
+// echoes compressed messages, and uncompressed ones too, whether it
+// compresses its echo or not.
+func TestEchoDeflate(t *testing.T) {
+	for _, s := range servers {
+		for _, m := range s.Modes {
+			if m.Deflate == nil {
+				continue
+			}
+			t.Run(s.Name+"/"+m.Name, func(t *testing.T) {
+				t.Parallel()
+				addr := start(t, echo.Mode{Serve: m.Deflate})
+				nc := dial(t, addr)
+				br, ext, err := rawws.HandshakeExtensions(nc, "/", rawws.DeflateOffer, 4096, 5*time.Second)
+				if err != nil {
+					t.Fatalf("handshake: %v", err)
+				}
+				if err := rawws.CheckDeflate(ext); err != nil {
+					t.Fatal(err)
+				}
+				key := [4]byte{0x11, 0x22, 0x33, 0x44}
+				var inf rawws.Inflater
+				var raw, got []byte
+				for i, msg := range messages {
+					for _, compress := range []bool{true, false} {
+						frame := rawws.AppendFrame(nil, msg.op, msg.payload, true, key)
+						if compress {
+							frame = rawws.AppendCompressedFrame(nil, msg.op, rawws.Compress(msg.payload), key)
+						}
+						go nc.Write(frame) // a large echo may not fit in the socket buffers
+						var op byte
+						var compressed bool
+						op, compressed, raw, err = rawws.ReadMessageRSV1(br, raw, 1<<20)
+						if err != nil {
+							t.Fatalf("message %d (compressed %v): read echo: %v", i, compress, err)
+						}
+						got = append(got[:0], raw...)
+						if compressed {
+							if got, err = inf.Inflate(got, raw, 1<<20); err != nil {
+								t.Fatalf("message %d (compressed %v): inflate echo: %v", i, compress, err)
+							}
+						}
+						if op != msg.op || !bytes.Equal(got, msg.payload) {
+							t.Fatalf("message %d (compressed %v): echo = opcode %d, %d bytes; want opcode %d, %d bytes",
+								i, compress, op, len(got), msg.op, len(msg.payload))
+						}
+					}
+				}
+			})
+		}
+	}
+}

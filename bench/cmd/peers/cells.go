@@ -40,6 +40,9 @@ type variant struct {
 	cmd   string
 	proto string
 	idle  bool
+	// deflate reports whether the mode can serve with permessage-deflate
+	// (echo.Mode.Deflate; the binary's -compress flag).
+	deflate bool
 }
 
 func (v variant) String() string { return v.lib + "/" + v.mode }
@@ -53,7 +56,7 @@ func variants(libs []string) []variant {
 			continue
 		}
 		for _, m := range s.Modes {
-			vs = append(vs, variant{lib: s.Name, mode: m.Name, cmd: s.Cmd, proto: s.Proto, idle: m.Idle})
+			vs = append(vs, variant{lib: s.Name, mode: m.Name, cmd: s.Cmd, proto: s.Proto, idle: m.Idle, deflate: m.Deflate != nil})
 		}
 	}
 	return vs
@@ -91,6 +94,9 @@ type cell struct {
 	conns int
 	size  int
 	text  bool
+	// compress runs the cell with permessage-deflate, without context
+	// takeover, on the servers that can compress.
+	compress bool
 }
 
 func (c cell) key() string {
@@ -98,7 +104,11 @@ func (c cell) key() string {
 	if c.text {
 		typ = "text"
 	}
-	return fmt.Sprintf("%s/c%d/%s/%s", c.mode, c.conns, sizeName(c.size), typ)
+	k := fmt.Sprintf("%s/c%d/%s/%s", c.mode, c.conns, sizeName(c.size), typ)
+	if c.compress {
+		k += "/deflate"
+	}
+	return k
 }
 
 // label is the cell as the report's rows name it.
@@ -107,7 +117,11 @@ func (c cell) label() string {
 	if c.text {
 		typ = "text"
 	}
-	return fmt.Sprintf("%s c=%d %s %s", c.mode, c.conns, sizeName(c.size), typ)
+	l := fmt.Sprintf("%s c=%d %s %s", c.mode, c.conns, sizeName(c.size), typ)
+	if c.compress {
+		l += " deflate"
+	}
+	return l
 }
 
 // pinned reports whether the cell runs with server and load generator
@@ -125,6 +139,18 @@ func cells(conns, sizes []int) []cell {
 					cs = append(cs, cell{mode: mode, conns: n, size: size, text: text})
 				}
 			}
+		}
+	}
+	return cs
+}
+
+// compressedCells returns the compressed cells: round trips of text
+// (compressible, JSON-like) for every connection count and size.
+func compressedCells(conns, sizes []int) []cell {
+	var cs []cell
+	for _, n := range conns {
+		for _, size := range sizes {
+			cs = append(cs, cell{mode: roundTrip, conns: n, size: size, text: true, compress: true})
 		}
 	}
 	return cs
@@ -156,13 +182,14 @@ func (o *options) window(c cell) int {
 // loadConfig is the load of cell c.
 func (o *options) loadConfig(c cell) load.Config {
 	return load.Config{
-		Conns:  c.conns,
-		Window: o.window(c),
-		Size:   c.size,
-		Text:   c.text,
-		Warmup: o.warmup,
-		Round:  o.round,
-		Rounds: o.rounds,
+		Conns:    c.conns,
+		Window:   o.window(c),
+		Size:     c.size,
+		Text:     c.text,
+		Warmup:   o.warmup,
+		Round:    o.round,
+		Rounds:   o.rounds,
+		Compress: c.compress,
 	}
 }
 

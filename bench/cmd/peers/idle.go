@@ -68,7 +68,7 @@ func runIdle(o *options, vs []variant, res *results) {
 // with them idle, and after one echo on each.
 func measureIdle(o *options, v variant) (idleResult, error) {
 	r := idleResult{Variant: v.String(), Conns: o.idleConns}
-	s, err := startServer(o.bin, v, -1)
+	s, err := startServer(o.bin, v, -1, false)
 	if err != nil {
 		return r, err
 	}

@@ -24,6 +24,8 @@ type options struct {
 	idleConns                     int
 	settle                        time.Duration
 	micro                         bool
+	compress, plain               bool
+	compressSizes                 []int
 	microCount                    int
 	microTime                     string
 	pinCPU                        int // CPU of the pinned cells, -1 for none
@@ -55,15 +57,14 @@ func parseFlags() *options {
 	pin := flag.String("pin", "auto", `pin the c=1 round-trip cells to one CPU: "auto" (when there are 2 CPUs or more and taskset), "off"`)
 	flag.StringVar(&o.command, "command", "", "how the run was started, as the report names it (default: the peers command line)")
 	flag.StringVar(&o.from, "from", "", "write the report (and -docs) again from this results JSON, without measuring")
-	compress := flag.Bool("compress", false, "add compressed cells (not implemented yet: waits for permessage-deflate)")
+	flag.BoolVar(&o.compress, "compress", false, "add compressed echo cells: permessage-deflate without context takeover, round trip, text, -conns × -compress-sizes")
+	compressSizes := flag.String("compress-sizes", "1024,16384", "payload sizes of the compressed cells, bytes")
+	flag.BoolVar(&o.plain, "plain", true, "run the uncompressed echo cells (-plain=false -compress: compressed cells only)")
 	flag.Parse()
-	if *compress {
-		// TODO(compression): add compressed echo cells (load.Config.Compress),
-		// compressed idle memory and the compression micro-benchmarks once
-		// wirefast's deflate package lands.
-		fatalf("-compress: compressed cells are not implemented yet")
-	}
 	var err error
+	if o.compressSizes, err = parseInts(*compressSizes); err != nil {
+		fatalf("-compress-sizes: %v", err)
+	}
 	if o.sizes, err = parseInts(*sizes); err != nil {
 		fatalf("-sizes: %v", err)
 	}
@@ -126,6 +127,11 @@ func main() {
 		fatalf("%v", err)
 	}
 	logf("report: %s.md (%s)", base, time.Duration(res.Seconds*float64(time.Second)).Round(time.Second))
+	if o.docs != "" && !o.plain {
+		// The section would lose the uncompressed cells.
+		logf("-plain=false: %s left as it is", o.docs)
+		o.docs = ""
+	}
 	if o.docs != "" {
 		rel, err := relPath(filepath.Dir(o.docs), base+".md")
 		if err != nil {
@@ -158,7 +164,14 @@ func measure(o *options) *results {
 	for _, v := range vs {
 		res.Variants = append(res.Variants, v.String())
 	}
-	runEcho(o, vs, cells(o.conns, o.sizes), res)
+	var cs []cell
+	if o.plain {
+		cs = cells(o.conns, o.sizes)
+	}
+	if o.compress {
+		cs = append(cs, compressedCells(o.conns, o.compressSizes)...)
+	}
+	runEcho(o, vs, cs, res)
 	if o.idleConns > 0 {
 		runIdle(o, vs, res)
 	}

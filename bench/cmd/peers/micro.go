@@ -195,7 +195,7 @@ func (r *results) microTables(h string) string {
 	if len(t.rows) > 0 {
 		b.WriteString(t.String())
 	}
-	b.WriteString("\nCompression per message: not measured yet (waits for wirefast's permessage-deflate).\n")
+	b.WriteString(r.compressMicroTable())
 	return b.String()
 }
 

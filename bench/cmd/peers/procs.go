@@ -42,11 +42,12 @@ func pinned(cpu int, path string, args ...string) *exec.Cmd {
 }
 
 // startServer starts v's binary from bin, pinned to cpu unless cpu is
-// negative, and waits for its address. taskset execs the server, so the
-// process is the server itself.
-func startServer(bin string, v variant, cpu int) (*server, error) {
+// negative, with permessage-deflate when compress is true, and waits for
+// its address. taskset execs the server, so the process is the server
+// itself.
+func startServer(bin string, v variant, cpu int, compress bool) (*server, error) {
 	s := &server{v: v, stderr: &tail{}, exited: make(chan struct{})}
-	s.cmd = pinned(cpu, filepath.Join(bin, v.cmd), "-mode", v.mode)
+	s.cmd = pinned(cpu, filepath.Join(bin, v.cmd), "-mode", v.mode, "-compress="+strconv.FormatBool(compress))
 	s.cmd.Stderr = s.stderr
 	var err error
 	if s.stdin, err = s.cmd.StdinPipe(); err != nil {
@@ -118,6 +119,7 @@ func runLoad(bin string, s *server, c cell, o *options, cpu int) (*load.Result, 
 		"-window", strconv.Itoa(cfg.Window),
 		"-size", strconv.Itoa(cfg.Size),
 		"-text=" + strconv.FormatBool(cfg.Text),
+		"-compress=" + strconv.FormatBool(cfg.Compress),
 		"-warmup", cfg.Warmup.String(),
 		"-round", cfg.Round.String(),
 		"-rounds", strconv.Itoa(cfg.Rounds),

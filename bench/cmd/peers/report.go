@@ -181,6 +181,7 @@ func (r *results) body(h string) string {
 
 	b.WriteString(r.oursTable(h))
 	b.WriteString(r.modesTable(h))
+	b.WriteString(r.compressionTable(h))
 	b.WriteString(r.idleTable(h))
 	b.WriteString(r.microTables(h))
 	b.WriteString(r.targets(h))

@@ -42,8 +42,10 @@ func fakeResults() *results {
 	}
 	fast := cell{mode: roundTrip, conns: 1, size: 16}
 	slow := cell{mode: pipelined, conns: 64, size: 1 << 20, text: true}
-	for _, c := range []cell{fast, slow} {
-		res.Cells = append(res.Cells, cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text, Window: o.window(c), Pinned: c.pinned()})
+	zipped := cell{mode: roundTrip, conns: 64, size: 1024, text: true, compress: true}
+	for _, c := range []cell{fast, slow, zipped} {
+		res.Cells = append(res.Cells, cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text,
+			Window: o.window(c), Pinned: c.pinned(), Compress: c.compress})
 	}
 	res.Echo["tcp/copy"][fast.key()] = fakeResult(30000, 5)
 	res.Echo["wirefast/read-raw"][fast.key()] = fakeResult(25000, 8)
@@ -55,6 +57,17 @@ func fakeResults() *results {
 	res.Echo["wirefast/read-raw"][slow.key()] = fakeResult(100, 500)
 	res.Echo["gorilla/readmessage"][slow.key()] = fakeResult(100, 700)
 	res.Echo["gws/event"][slow.key()] = newEchoResult(nil, errString("connection reset"))
+	// The compressed cell: no ceiling; wirefast and gorilla compress.
+	for _, e := range []struct {
+		v         string
+		msgs      int64
+		cpu       float64
+		sent, got int
+	}{{"wirefast/read-raw", 9000, 60, 430, 420}, {"gorilla/nextreader", 6000, 90, 430, 440}, {"gws/event", 5000, 95, 430, 445}} {
+		r := fakeResult(e.msgs, e.cpu)
+		r.Result.SentWire, r.Result.EchoWire = e.sent, e.got
+		res.Echo[e.v][zipped.key()] = r
+	}
 	res.Idle = []idleResult{
 		{Variant: "wirefast/receive-raw", Conns: 1000, Before: 1 << 20, Idle: 1<<20 + 2000*1024, Echoed: 1<<20 + 3000*1024,
 			BeforeGC: 1 << 20, IdleGC: 1<<20 + 1000*1024, EchoedGC: 1<<20 + 1500*1024},
@@ -65,6 +78,9 @@ func fakeResults() *results {
 		{Name: "BenchmarkMask/wirefast/16KiB", MBs: 60000},
 		{Name: "BenchmarkMask/gobwas/16KiB", MBs: 30000},
 		{Name: "BenchmarkMask/copy/16KiB", MBs: 50000},
+		{Name: "BenchmarkCompress/wirefast/1KiB", MBs: 50},
+		{Name: "BenchmarkCompress/wirefast-w15/1KiB", MBs: 55},
+		{Name: "BenchmarkCompress/flate/1KiB", MBs: 25},
 	}
 	return res
 }
@@ -89,6 +105,9 @@ func TestReport(t *testing.T) {
 		"| 16KiB | 60000 | 30000 | 50000 | 2.00× | 1.20× |",
 		"- gws/event, pipe c=64 1MiB text: connection reset",
 		"CPU 1, taskset",
+		"| rt c=64 1KiB text deflate | 430 of 1024 | 9.0k ±0% · 60.0 µs · 420 B | 6.0k ±0% · 90.0 µs · 440 B | 5.0k ±0% · 95.0 µs · 445 B | 1.50× (gorilla) |",
+		"rt c=64 1KiB text deflate: met (msgs/s)",
+		"| compress 1KiB | 50.0 | 55.0 | 25.0 | 2.00× |",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q", want)
@@ -140,12 +159,14 @@ func TestCells(t *testing.T) {
 		win  int
 		pins bool
 	}{
-		{cell{roundTrip, 1, 16, false}, "rt/c1/16B/bin", 1, true},
-		{cell{roundTrip, 64, 1 << 20, true}, "rt/c64/1MiB/text", 1, false},
-		{cell{pipelined, 1, 1024, false}, "pipe/c1/1KiB/bin", 16, false},
-		{cell{pipelined, 64, 16 << 10, false}, "pipe/c64/16KiB/bin", 16, false},
-		{cell{pipelined, 64, 1 << 20, true}, "pipe/c64/1MiB/text", 2, false},
-		{cell{pipelined, 1, 3 << 20, false}, "pipe/c1/3MiB/bin", 1, false},
+		{cell{roundTrip, 1, 16, false, false}, "rt/c1/16B/bin", 1, true},
+		{cell{roundTrip, 64, 1 << 20, true, false}, "rt/c64/1MiB/text", 1, false},
+		{cell{pipelined, 1, 1024, false, false}, "pipe/c1/1KiB/bin", 16, false},
+		{cell{pipelined, 64, 16 << 10, false, false}, "pipe/c64/16KiB/bin", 16, false},
+		{cell{pipelined, 64, 1 << 20, true, false}, "pipe/c64/1MiB/text", 2, false},
+		{cell{pipelined, 1, 3 << 20, false, false}, "pipe/c1/3MiB/bin", 1, false},
+		{cell{roundTrip, 1, 1024, true, true}, "rt/c1/1KiB/text/deflate", 1, true},
+		{cell{roundTrip, 64, 16 << 10, true, true}, "rt/c64/16KiB/text/deflate", 1, false},
 	}
 	for _, tc := range tests {
 		if got := tc.c.key(); got != tc.key {
@@ -156,6 +177,24 @@ func TestCells(t *testing.T) {
 		}
 		if got := tc.c.pinned(); got != tc.pins {
 			t.Errorf("pinned(%s) = %v, want %v", tc.key, got, tc.pins)
+		}
+	}
+}
+
+func TestCompressedCells(t *testing.T) {
+	cs := compressedCells([]int{1, 64}, []int{1024, 16 << 10})
+	if len(cs) != 4 {
+		t.Fatalf("compressedCells: %d, want 4", len(cs))
+	}
+	for _, c := range cs {
+		if !c.compress || !c.text || c.mode != roundTrip {
+			t.Errorf("compressed cell %s: want a compressed round trip of text", c.key())
+		}
+	}
+	for _, v := range variants(nil) {
+		want := v.lib != ceiling && v.lib != "x/net"
+		if got := runs(v, cs[0]); got != want {
+			t.Errorf("runs(%s, %s) = %v, want %v", v, cs[0].key(), got, want)
 		}
 	}
 }

@@ -54,6 +54,8 @@ type cellInfo struct {
 	Text   bool
 	Window int
 	Pinned bool
+	// Compress marks the cells run with permessage-deflate.
+	Compress bool `json:",omitempty"`
 }
 
 // echoResult is one variant's result in one cell.
@@ -84,19 +86,14 @@ func newEchoResult(r *load.Result, err error) *echoResult {
 func (e *echoResult) ok() bool { return e != nil && e.Err == "" && e.MsgsPerSec > 0 }
 
 // runEcho runs the echo matrix: the pinned cells first, on servers
-// started under taskset, then the others on unpinned servers.
+// started under taskset, then the others on unpinned servers; then the
+// compressed cells the same way, on servers started with -compress.
 func runEcho(o *options, vs []variant, cs []cell, res *results) {
-	var pinnedCells, freeCells []cell
 	for _, c := range cs {
 		res.Cells = append(res.Cells, cellInfo{
 			Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text,
-			Window: o.window(c), Pinned: o.pinCPU >= 0 && c.pinned(),
+			Window: o.window(c), Pinned: o.pinCPU >= 0 && c.pinned(), Compress: c.compress,
 		})
-		if o.pinCPU >= 0 && c.pinned() {
-			pinnedCells = append(pinnedCells, c)
-		} else {
-			freeCells = append(freeCells, c)
-		}
 	}
 	total := 0
 	for _, c := range cs {
@@ -107,25 +104,60 @@ func runEcho(o *options, vs []variant, cs []cell, res *results) {
 		}
 	}
 	done := 0
-	if len(pinnedCells) > 0 {
-		logf("pinned cells: servers and load generator on CPU %d", o.pinCPU)
-		runEchoPhase(o, vs, pinnedCells, o.pinCPU, res, &done, total)
+	// Pinned and compressed cells need servers started their way: four
+	// phases, each with its own servers.
+	for _, compress := range []bool{false, true} {
+		var pinnedCells, freeCells []cell
+		for _, c := range cs {
+			switch {
+			case c.compress != compress:
+			case o.pinCPU >= 0 && c.pinned():
+				pinnedCells = append(pinnedCells, c)
+			default:
+				freeCells = append(freeCells, c)
+			}
+		}
+		phaseVs := vs
+		if compress {
+			phaseVs = nil
+			for _, v := range vs {
+				if v.deflate {
+					phaseVs = append(phaseVs, v)
+				}
+			}
+		}
+		if len(pinnedCells) > 0 {
+			logf("pinned cells: servers and load generator on CPU %d", o.pinCPU)
+			runEchoPhase(o, phaseVs, pinnedCells, o.pinCPU, compress, res, &done, total)
+		}
+		if len(freeCells) > 0 {
+			runEchoPhase(o, phaseVs, freeCells, -1, compress, res, &done, total)
+		}
 	}
-	runEchoPhase(o, vs, freeCells, -1, res, &done, total)
 }
 
 // runs reports whether variant v runs in cell c: the raw TCP echo knows
 // no message types, so it runs the binary cells only, and its result
-// serves as the ceiling of the text cells too.
-func runs(v variant, c cell) bool { return v.proto != echo.ProtoTCP || !c.text }
+// serves as the ceiling of the text cells too; compressed cells run on
+// the variants that can compress.
+func runs(v variant, c cell) bool {
+	if c.compress {
+		return v.deflate
+	}
+	return v.proto != echo.ProtoTCP || !c.text
+}
 
 // runEchoPhase starts a server per variant, pinned to cpu unless it is
-// negative, and runs cells cs on them, every variant for a cell before
-// the next cell, starting each cell with the next variant.
-func runEchoPhase(o *options, vs []variant, cs []cell, cpu int, res *results, done *int, total int) {
+// negative and with permessage-deflate when compress is true, and runs
+// cells cs on them, every variant for a cell before the next cell,
+// starting each cell with the next variant.
+func runEchoPhase(o *options, vs []variant, cs []cell, cpu int, compress bool, res *results, done *int, total int) {
+	if len(vs) == 0 {
+		return
+	}
 	procs := make([]*server, len(vs))
 	for i, v := range vs {
-		s, err := startServer(o.bin, v, cpu)
+		s, err := startServer(o.bin, v, cpu, compress)
 		if err != nil {
 			logf("%v", err)
 			continue
@@ -152,7 +184,7 @@ func runEchoPhase(o *options, vs []variant, cs []cell, cpu int, res *results, do
 			if s != nil && !s.alive() {
 				logf("%s died (stderr: %s); restarting", v, s.stderr)
 				s.stop()
-				s, _ = startServer(o.bin, v, cpu)
+				s, _ = startServer(o.bin, v, cpu, compress)
 				procs[k] = s
 			}
 			var r *load.Result
@@ -194,8 +226,11 @@ func (r *results) best(lib, key string) (string, *echoResult) {
 }
 
 // ceilingOf returns the raw TCP echo's result for cell c: its binary
-// twin for a text cell.
+// twin for a text cell, none for a compressed cell.
 func (r *results) ceilingOf(c cellInfo) *echoResult {
+	if c.Compress {
+		return nil
+	}
 	key := c.Key
 	if c.Text {
 		key = cell{mode: c.Mode, conns: c.Conns, size: c.Size}.key()

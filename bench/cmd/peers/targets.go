@@ -102,6 +102,6 @@ func (r *results) targets(h string) string {
 		fmt.Fprintf(&b, "- Idle memory ≤ ½ of the leanest peer (wirefast's leanest mode ÷ the leanest peer's): %s idle, %s after one echo: %s.\n",
 			ratio(idle), ratio(echoed), verdict)
 	}
-	b.WriteString("- Compressed echo: not measured yet.\n")
+	b.WriteString(r.compressionTarget())
 	return b.String()
 }

@@ -19,10 +19,11 @@ var Server = echo.Server{
 	Module: "github.com/coder/websocket",
 	Proto:  echo.ProtoWebSocket,
 	Modes: []echo.Mode{{
-		Name:  "reader-writer",
-		Doc:   "Reader copied into Writer through a pooled 32 KiB buffer",
-		Serve: serve,
-		Idle:  true,
+		Name:    "reader-writer",
+		Doc:     "Reader copied into Writer through a pooled 32 KiB buffer",
+		Serve:   serve(nil),
+		Deflate: serve(&websocket.AcceptOptions{CompressionMode: websocket.CompressionNoContextTakeover}),
+		Idle:    true,
 	}},
 }
 
@@ -32,9 +33,15 @@ const readLimit = 32 << 20
 
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
-func serve(ln net.Listener) error {
+// serve serves the echo with opts; with CompressionNoContextTakeover,
+// coder compresses messages of 512 bytes or more at BestSpeed.
+func serve(opts *websocket.AcceptOptions) func(net.Listener) error {
+	return func(ln net.Listener) error { return serveOpts(ln, opts) }
+}
+
+func serveOpts(ln net.Listener, opts *websocket.AcceptOptions) error {
 	return echo.ServeHTTP(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := websocket.Accept(w, r, nil)
+		c, err := websocket.Accept(w, r, opts)
 		if err != nil {
 			return
 		}

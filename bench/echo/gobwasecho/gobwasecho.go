@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsflate"
 
 	"github.com/wirefast/websocket/bench/echo"
 )
@@ -21,8 +22,8 @@ var Server = echo.Server{
 	Module: "github.com/gobwas/ws",
 	Proto:  echo.ProtoWebSocket,
 	Modes: []echo.Mode{
-		{Name: "bufio", Doc: "low-level API over a 4 KiB bufio.Reader, message buffer kept", Serve: serve(true), Idle: true},
-		{Name: "direct", Doc: "low-level API on the socket, message buffers pooled", Serve: serve(false), Idle: true},
+		{Name: "bufio", Doc: "low-level API over a 4 KiB bufio.Reader, message buffer kept", Serve: serve(true, false), Deflate: serve(true, true), Idle: true},
+		{Name: "direct", Doc: "low-level API on the socket, message buffers pooled", Serve: serve(false, false), Deflate: serve(false, true), Idle: true},
 	},
 }
 
@@ -33,14 +34,23 @@ const (
 	copyMax        = 2 << 10  // larger payloads go out with writev beside their header
 )
 
-func serve(buffered bool) func(net.Listener) error {
+// serve serves the echo, with permessage-deflate (wsflate) when compress
+// is true.
+func serve(buffered, compress bool) func(net.Listener) error {
 	return func(ln net.Listener) error {
 		return echo.AcceptLoop(ln, func(nc net.Conn) {
 			defer nc.Close()
-			if _, err := ws.Upgrade(nc); err != nil {
+			l := &loop{nc: nc, r: nc, pooled: !buffered}
+			if compress {
+				ext := wsflate.Extension{Parameters: wsflate.DefaultParameters}
+				u := ws.Upgrader{Negotiate: ext.Negotiate}
+				if _, err := u.Upgrade(nc); err != nil {
+					return
+				}
+				_, l.deflate = ext.Accepted()
+			} else if _, err := ws.Upgrade(nc); err != nil {
 				return
 			}
-			l := &loop{nc: nc, r: nc, pooled: !buffered}
 			if buffered {
 				l.r = bufio.NewReaderSize(nc, readBufferSize)
 			}
@@ -62,6 +72,10 @@ type loop struct {
 	out    bytes.Buffer // header, and small payloads, of the frame written
 	msg    []byte       // kept between messages unless pooled
 	ctrl   [ws.MaxControlFramePayloadSize]byte
+
+	// With permessage-deflate negotiated (deflate.go).
+	deflate bool
+	ms      wsflate.MessageState
 }
 
 func (l *loop) run() {
@@ -72,6 +86,12 @@ func (l *loop) run() {
 		h, err := ws.ReadHeaderBuffer(l.r, l.hbuf[:])
 		if err != nil {
 			return
+		}
+		if l.deflate {
+			if h, err = l.ms.UnsetBits(h); err != nil {
+				l.close(ws.StatusProtocolError)
+				return
+			}
 		}
 		if ws.CheckHeader(h, state) != nil {
 			l.close(ws.StatusProtocolError)
@@ -106,12 +126,18 @@ func (l *loop) run() {
 			continue
 		}
 		state = state.Clear(ws.StateFragmented)
-		if op == ws.OpText && !utf8.Valid(l.msg) {
-			l.close(ws.StatusInvalidFramePayloadData)
-			return
-		}
-		if l.write(ws.Header{Fin: true, OpCode: op, Length: int64(len(l.msg))}, l.msg) != nil {
-			return
+		if l.deflate {
+			if !l.echoCompressed(op) {
+				return
+			}
+		} else {
+			if op == ws.OpText && !utf8.Valid(l.msg) {
+				l.close(ws.StatusInvalidFramePayloadData)
+				return
+			}
+			if l.write(ws.Header{Fin: true, OpCode: op, Length: int64(len(l.msg))}, l.msg) != nil {
+				return
+			}
 		}
 		if l.pooled {
 			*bp = l.msg[:0]

@@ -18,8 +18,10 @@ var Server = echo.Server{
 	Module: "github.com/gorilla/websocket",
 	Proto:  echo.ProtoWebSocket,
 	Modes: []echo.Mode{
-		{Name: "nextreader", Doc: "NextReader copied into NextWriter", Serve: serve(streamEcho), Idle: true},
-		{Name: "readmessage", Doc: "ReadMessage then WriteMessage", Serve: serve(messageEcho)},
+		{Name: "nextreader", Doc: "NextReader copied into NextWriter",
+			Serve: serve(&upgrader, streamEcho), Deflate: serve(&deflateUpgrader, streamEcho), Idle: true},
+		{Name: "readmessage", Doc: "ReadMessage then WriteMessage",
+			Serve: serve(&upgrader, messageEcho), Deflate: serve(&deflateUpgrader, messageEcho)},
 	},
 }
 
@@ -28,10 +30,15 @@ var Server = echo.Server{
 // configuration gorilla documents for many connections.
 var upgrader = websocket.Upgrader{WriteBufferPool: &sync.Pool{}}
 
-func serve(loop func(*websocket.Conn)) func(net.Listener) error {
+// deflateUpgrader is upgrader with permessage-deflate (gorilla supports
+// it without context takeover only), compressing every message at its
+// default level (BestSpeed).
+var deflateUpgrader = websocket.Upgrader{WriteBufferPool: &sync.Pool{}, EnableCompression: true}
+
+func serve(u *websocket.Upgrader, loop func(*websocket.Conn)) func(net.Listener) error {
 	return func(ln net.Listener) error {
 		return echo.ServeHTTP(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			c, err := upgrader.Upgrade(w, r, nil)
+			c, err := u.Upgrade(w, r, nil)
 			if err != nil {
 				return
 			}

@@ -17,10 +17,11 @@ var Server = echo.Server{
 	Module: "github.com/lxzan/gws",
 	Proto:  echo.ProtoWebSocket,
 	Modes: []echo.Mode{{
-		Name:  "event",
-		Doc:   "OnMessage writes the message back; raw accept loop, no net/http",
-		Serve: serve,
-		Idle:  true,
+		Name:    "event",
+		Doc:     "OnMessage writes the message back; raw accept loop, no net/http",
+		Serve:   serve(upgrader),
+		Deflate: serve(deflateUpgrader),
+		Idle:    true,
 	}},
 }
 
@@ -43,9 +44,21 @@ var upgrader = gws.NewUpgrader(handler{}, &gws.ServerOption{
 	ReadBufferSize:   readBufferSize,
 })
 
+// deflateUpgrader is upgrader with permessage-deflate, without context
+// takeover, at gws's default level (BestSpeed) and threshold (512 bytes).
+var deflateUpgrader = gws.NewUpgrader(handler{}, &gws.ServerOption{
+	CheckUtf8Enabled:  true,
+	ReadBufferSize:    readBufferSize,
+	PermessageDeflate: gws.PermessageDeflate{Enabled: true},
+})
+
 // serve is gws.Server.RunListener's loop, which cannot stop: it retries
 // Accept forever once the listener is closed.
-func serve(ln net.Listener) error {
+func serve(upgrader *gws.Upgrader) func(net.Listener) error {
+	return func(ln net.Listener) error { return acceptLoop(ln, upgrader) }
+}
+
+func acceptLoop(ln net.Listener, upgrader *gws.Upgrader) error {
 	return echo.AcceptLoop(ln, func(nc net.Conn) {
 		br := bufio.NewReaderSize(nc, readBufferSize)
 		r, err := http.ReadRequest(br)

@@ -17,10 +17,14 @@ var Server = echo.Server{
 	Module: "github.com/wirefast/websocket",
 	Proto:  echo.ProtoWebSocket,
 	Modes: []echo.Mode{
-		{Name: "read-raw", Doc: "AcceptConn, a goroutine looping on ReadInto and Write", Serve: serveRaw(readLoop), Idle: true},
-		{Name: "receive-raw", Doc: "AcceptConn, Conn.Receive writing each message back", Serve: serveRaw(receive), Idle: true},
-		{Name: "read-http", Doc: "net/http and Accept, a goroutine looping on ReadInto and Write", Serve: serveHTTP(readLoop), Idle: true},
-		{Name: "receive-http", Doc: "net/http and Accept, Conn.Receive writing each message back", Serve: serveHTTP(receive)},
+		{Name: "read-raw", Doc: "AcceptConn, a goroutine looping on ReadInto and Write",
+			Serve: serveRaw(readLoop, nil), Deflate: serveRaw(readLoop, deflateOptions), Idle: true},
+		{Name: "receive-raw", Doc: "AcceptConn, Conn.Receive writing each message back",
+			Serve: serveRaw(receive, nil), Deflate: serveRaw(receive, deflateOptions), Idle: true},
+		{Name: "read-http", Doc: "net/http and Accept, a goroutine looping on ReadInto and Write",
+			Serve: serveHTTP(readLoop, nil), Deflate: serveHTTP(readLoop, deflateOptions), Idle: true},
+		{Name: "receive-http", Doc: "net/http and Accept, Conn.Receive writing each message back",
+			Serve: serveHTTP(receive, nil), Deflate: serveHTTP(receive, deflateOptions)},
 	},
 }
 
@@ -53,10 +57,16 @@ func receive(c *websocket.Conn) {
 	}
 }
 
-func serveRaw(handle func(*websocket.Conn)) func(net.Listener) error {
+// deflateOptions enables permessage-deflate without context takeover,
+// at the default level (BestSpeed) and threshold (128 bytes).
+var deflateOptions = &websocket.AcceptOptions{ConnOptions: websocket.ConnOptions{
+	Compression: &websocket.CompressionOptions{Mode: websocket.CompressionNoContextTakeover},
+}}
+
+func serveRaw(handle func(*websocket.Conn), opts *websocket.AcceptOptions) func(net.Listener) error {
 	return func(ln net.Listener) error {
 		return echo.AcceptLoop(ln, func(nc net.Conn) {
-			c, err := websocket.AcceptConn(context.Background(), nc, nil)
+			c, err := websocket.AcceptConn(context.Background(), nc, opts)
 			if err != nil {
 				return
 			}
@@ -65,10 +75,10 @@ func serveRaw(handle func(*websocket.Conn)) func(net.Listener) error {
 	}
 }
 
-func serveHTTP(handle func(*websocket.Conn)) func(net.Listener) error {
+func serveHTTP(handle func(*websocket.Conn), opts *websocket.AcceptOptions) func(net.Listener) error {
 	return func(ln net.Listener) error {
 		return echo.ServeHTTP(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			c, err := websocket.Accept(w, r, nil)
+			c, err := websocket.Accept(w, r, opts)
 			if err != nil {
 				return
 			}

@@ -14,6 +14,10 @@
 // first one's content), and records each one's latency: from just before
 // its write to the end of its echo.
 //
+// With Config.Compress, the connections negotiate permessage-deflate
+// without context takeover; the message is compressed once, up front, and
+// every echo is inflated.
+//
 // After a warm-up, Rounds rounds of Round each are measured: messages
 // echoed, wall time, the server's CPU time (utime + stime of
 // /proc/PID/stat) and the generator's own CPU time.

@@ -44,10 +44,6 @@ const (
 	handshakeTimeout = 10 * time.Second
 )
 
-// ErrCompression is returned by Run for Config.Compress: compressed cells
-// wait for wirefast's permessage-deflate.
-var ErrCompression = errors.New("load: compressed cells are not implemented yet")
-
 // Config describes an echo load.
 type Config struct {
 	Addr   string // host:port of the server
@@ -56,12 +52,11 @@ type Config struct {
 	Window int    // messages in flight per connection; 1 is round-trip mode
 	Size   int    // payload bytes per message
 	Text   bool   // text messages (binary otherwise)
-	// Compress asks for permessage-deflate.
-	//
-	// TODO(compression): offer permessage-deflate in the handshake
-	// (rawws.AppendRequest), send compressed frames (RSV1) and count
-	// compressed and uncompressed bytes, once wirefast's deflate package
-	// lands. Run returns ErrCompression until then.
+	// Compress offers permessage-deflate without context takeover
+	// (rawws.DeflateOffer) and sends every message compressed, once, up
+	// front, with compress/flate at BestSpeed; text is then JSONPayload; echoes are inflated
+	// whether the server compressed them or not. A server that declines
+	// fails the run (rawws.ErrDeflateDeclined). WebSocket only.
 	Compress bool
 	Warmup   time.Duration // load before the first round, not measured
 	Round    time.Duration // length of each measured round
@@ -83,6 +78,11 @@ type Result struct {
 	P50     float64 `json:"p50_us"`  // median latency over all rounds, µs
 	P99     float64 `json:"p99_us"`  // 99th percentile latency, µs
 	Samples int     `json:"samples"` // latencies behind P50 and P99
+	// With Config.Compress: the payload bytes on the wire of a message
+	// sent, and of the first echo received (equal to Config.Size when the
+	// server sent it uncompressed).
+	SentWire int `json:"sent_wire,omitempty"`
+	EchoWire int `json:"echo_wire,omitempty"`
 }
 
 // MsgsPerSec returns the median over rounds of messages per second, and
@@ -123,8 +123,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("load: size %d out of range [1, %d]", c.Size, MaxSize)
 	case c.Rounds < 1 || c.Round <= 0 || c.Warmup < 0:
 		return fmt.Errorf("load: need at least one round of positive length")
-	case c.Compress:
-		return ErrCompression
+	case c.Compress && c.Proto != ProtoWebSocket:
+		return fmt.Errorf("load: compression needs protocol %q", ProtoWebSocket)
 	}
 	return nil
 }
@@ -133,6 +133,7 @@ func (c *Config) check() error {
 type run struct {
 	cfg     Config
 	payload []byte
+	wire    int    // payload bytes of frame: compressed, or len(payload)
 	frame   []byte // one message as sent
 	batch   []byte // Window frames back to back, or nil when too large
 	op      byte   // opcode of the echoes
@@ -150,13 +151,26 @@ func Run(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	l := &run{cfg: cfg, payload: Payload(cfg.Size, cfg.Text), stop: make(chan struct{}), failed: make(chan struct{})}
+	if cfg.Compress && cfg.Text {
+		l.payload = JSONPayload(cfg.Size)
+	}
 	l.frame = l.payload
+	l.wire = len(l.payload)
 	if cfg.Proto == ProtoWebSocket {
 		l.op = rawws.OpBinary
 		if cfg.Text {
 			l.op = rawws.OpText
 		}
-		l.frame = rawws.AppendFrame(nil, l.op, l.payload, true, [4]byte{0x5A, 0xC3, 0x17, 0x8E})
+		key := [4]byte{0x5A, 0xC3, 0x17, 0x8E}
+		if cfg.Compress {
+			// Without context takeover every message compresses alike:
+			// once is enough.
+			z := rawws.Compress(l.payload)
+			l.wire = len(z)
+			l.frame = rawws.AppendCompressedFrame(nil, l.op, z, key)
+		} else {
+			l.frame = rawws.AppendFrame(nil, l.op, l.payload, true, key)
+		}
 	}
 	if cfg.Window > 1 && len(l.frame)*cfg.Window <= maxBatch {
 		l.batch = bytes.Repeat(l.frame, cfg.Window)
@@ -183,6 +197,10 @@ func Run(cfg Config) (*Result, error) {
 	}
 	if l.err != nil {
 		return nil, l.err
+	}
+	if cfg.Compress {
+		res.SentWire = l.wire
+		res.EchoWire = int(workers[0].echoWire.Load())
 	}
 	return res, nil
 }
@@ -214,7 +232,16 @@ func (l *run) dial() (*worker, error) {
 	}
 	w := &worker{nc: nc, sent: make([]atomic.Int64, l.cfg.Window), tokens: make(chan struct{}, l.cfg.Window)}
 	if l.cfg.Proto == ProtoWebSocket {
-		if w.br, err = rawws.Handshake(nc, "/", readBufferSize, handshakeTimeout); err != nil {
+		offer := ""
+		if l.cfg.Compress {
+			offer = rawws.DeflateOffer
+		}
+		var ext string
+		w.br, ext, err = rawws.HandshakeExtensions(nc, "/", offer, readBufferSize, handshakeTimeout)
+		if err == nil && l.cfg.Compress {
+			err = rawws.CheckDeflate(ext)
+		}
+		if err != nil {
 			nc.Close()
 			return nil, fmt.Errorf("load: %w", err)
 		}
@@ -336,8 +363,10 @@ type worker struct {
 	sent   []atomic.Int64 // send time of message i at i % Window, ns since base
 	tokens chan struct{}  // one per message that may be sent
 	done   atomic.Int64   // messages echoed
-	mu     sync.Mutex     // guards lat
-	lat    [][]int64      // latencies per round, ns
+	// echoWire is the payload bytes on the wire of the first echo.
+	echoWire atomic.Int64
+	mu       sync.Mutex // guards lat
+	lat      [][]int64  // latencies per round, ns
 }
 
 // writeLoop sends a message for every token, all the due ones at once.
@@ -389,9 +418,29 @@ func (w *worker) writeLoop(l *run) {
 func (w *worker) readLoop(l *run) {
 	size := l.cfg.Size
 	buf := make([]byte, size)
+	var raw []byte // an echo as received, with compression
+	var inflater rawws.Inflater
 	for j := 0; ; j++ {
 		var err error
-		if l.cfg.Proto == ProtoWebSocket {
+		if l.cfg.Proto == ProtoWebSocket && l.cfg.Compress {
+			var op byte
+			var compressed bool
+			// DEFLATE expands incompressible data by little: a bound.
+			op, compressed, raw, err = rawws.ReadMessageRSV1(w.br, raw, int64(size)+int64(size)/64+1024)
+			if j == 0 {
+				w.echoWire.Store(int64(len(raw)))
+			}
+			switch {
+			case err != nil:
+			case compressed:
+				buf, err = inflater.Inflate(buf, raw, int64(size))
+			default:
+				buf = append(buf[:0], raw...)
+			}
+			if err == nil && (op != l.op || len(buf) != size) {
+				err = fmt.Errorf("echo is opcode %d, %d bytes; sent opcode %d, %d bytes", op, len(buf), l.op, size)
+			}
+		} else if l.cfg.Proto == ProtoWebSocket {
 			var op byte
 			op, buf, err = rawws.ReadMessage(w.br, buf, int64(size))
 			if err == nil && (op != l.op || len(buf) != size) {

@@ -34,6 +34,12 @@ func TestPayload(t *testing.T) {
 			}
 		}
 	}
+	for _, n := range []int{1, 2, 3, 100, 1024, 16 << 10} {
+		p := load.JSONPayload(n)
+		if len(p) != n || !utf8.Valid(p) || !bytes.Equal(p, load.JSONPayload(n)) {
+			t.Errorf("JSONPayload(%d): %d bytes, valid UTF-8 %v; want %d bytes of valid, deterministic text", n, len(p), utf8.Valid(p), n)
+		}
+	}
 	if p := load.Payload(1024, true); utf8.RuneCount(p) == len(p) {
 		t.Errorf("text payload is all ASCII; want some multi-byte runes")
 	}
@@ -54,6 +60,7 @@ func serve(t *testing.T, m echo.Mode) string {
 func TestRun(t *testing.T) {
 	ws := serve(t, wirefastecho.Server.Modes[0])
 	tcp := serve(t, tcpecho.Server.Modes[0])
+	wsDeflate := serve(t, echo.Mode{Serve: wirefastecho.Server.Modes[0].Deflate})
 	tests := []struct {
 		name string
 		cfg  load.Config
@@ -62,6 +69,10 @@ func TestRun(t *testing.T) {
 		{"ws pipelined text", load.Config{Addr: ws, Proto: load.ProtoWebSocket, Conns: 3, Window: 8, Size: 1000, Text: true}},
 		{"ws pipelined large", load.Config{Addr: ws, Proto: load.ProtoWebSocket, Conns: 2, Window: 2, Size: 300 << 10}},
 		{"tcp pipelined", load.Config{Addr: tcp, Proto: load.ProtoTCP, Conns: 2, Window: 4, Size: 100}},
+		{"ws compressed text", load.Config{Addr: wsDeflate, Proto: load.ProtoWebSocket, Conns: 2, Window: 1, Size: 1024, Text: true, Compress: true}},
+		{"ws compressed pipelined", load.Config{Addr: wsDeflate, Proto: load.ProtoWebSocket, Conns: 2, Window: 4, Size: 16 << 10, Compress: true}},
+		// The echo of a 64-byte message stays under the server's threshold.
+		{"ws compressed small", load.Config{Addr: wsDeflate, Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 64, Text: true, Compress: true}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,6 +99,12 @@ func TestRun(t *testing.T) {
 			if rate, _ := res.MsgsPerSec(); rate <= 0 {
 				t.Errorf("MsgsPerSec = %v, want > 0", rate)
 			}
+			// Text of 1 KiB compresses; random binary and tiny text do not.
+			compressible := cfg.Text && cfg.Size >= 1024
+			if cfg.Compress && (res.SentWire <= 0 || res.EchoWire <= 0 || compressible && res.SentWire >= cfg.Size) {
+				t.Errorf("compressed run: SentWire %d, EchoWire %d for %d-byte messages; want both > 0, SentWire < size for text",
+					res.SentWire, res.EchoWire, cfg.Size)
+			}
 		})
 	}
 }
@@ -103,6 +120,7 @@ func TestRunConfig(t *testing.T) {
 		{"window", func(c *load.Config) { c.Window = load.MaxWindow + 1 }},
 		{"size", func(c *load.Config) { c.Size = 0 }},
 		{"rounds", func(c *load.Config) { c.Rounds = 0 }},
+		{"compressed tcp", func(c *load.Config) { c.Proto, c.Compress = load.ProtoTCP, true }},
 	}
 	for _, tc := range tests {
 		cfg := good
@@ -111,10 +129,16 @@ func TestRunConfig(t *testing.T) {
 			t.Errorf("%s: Run succeeded, want an error", tc.name)
 		}
 	}
-	cfg := good
-	cfg.Compress = true
-	if _, err := load.Run(cfg); !errors.Is(err, load.ErrCompression) {
-		t.Errorf("Run with Compress = %v, want ErrCompression", err)
+}
+
+// TestRunDeflateDeclined checks that a compressed run against a server
+// that does not compress fails instead of measuring uncompressed echoes.
+func TestRunDeflateDeclined(t *testing.T) {
+	addr := serve(t, wirefastecho.Server.Modes[0])
+	_, err := load.Run(load.Config{Addr: addr, Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 16, Compress: true,
+		Round: 10 * time.Millisecond, Rounds: 1})
+	if !errors.Is(err, rawws.ErrDeflateDeclined) {
+		t.Errorf("compressed Run against a server without compression = %v, want ErrDeflateDeclined", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"unicode/utf8"
 )
@@ -35,6 +36,39 @@ func Payload(size int, text bool) []byte {
 		for len(p) < size && len(p)+utf8.UTFMax > size {
 			p = append(p, ' ') // pad the tail a whole rune cannot fill
 		}
+	}
+	return p
+}
+
+// JSONPayload returns the payload of a compressed cell's message of size
+// bytes: JSON-like records of an event stream whose ids, names, numbers
+// and timestamps vary, as API and chat traffic does, with a few
+// multi-byte runes; valid UTF-8 and deterministic. Payload's text, one
+// short pattern repeated, would compress far better than real traffic.
+func JSONPayload(size int) []byte {
+	r := rand.New(rand.NewPCG(3, uint64(size)))
+	users := []string{"zoë", "bob", "chloé", "dmitri", "erin", "françois", "grace"}
+	events := []string{"click", "view", "purchase", "login", "logout", "scroll"}
+	notes := []string{"ok ✓", "héllo", "wörld", "🙂", "plain", "naïve"}
+	p := make([]byte, 0, size+256)
+	p = append(p, '[')
+	for len(p) < size {
+		if len(p) > 1 {
+			p = append(p, ',')
+		}
+		p = fmt.Appendf(p, `{"id":%d,"user":"%s%d","event":"%s","ts":"2026-11-26T%02d:%02d:%02d.%03dZ",`+
+			`"pos":{"x":%d,"y":%d},"price":%d.%02d,"ok":%v,"note":"%s"}`,
+			r.IntN(1e9), users[r.IntN(len(users))], r.IntN(1000), events[r.IntN(len(events))],
+			r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1000), r.IntN(1920), r.IntN(1080),
+			r.IntN(500), r.IntN(100), r.IntN(2) == 0, notes[r.IntN(len(notes))])
+	}
+	// Cut at size on a rune boundary, padding with spaces.
+	p = p[:size]
+	for len(p) > 0 && !utf8.Valid(p) {
+		p = p[:len(p)-1]
+	}
+	for len(p) < size {
+		p = append(p, ' ')
 	}
 	return p
 }

@@ -3,6 +3,7 @@
 // frames, and a reader of server messages. It uses no WebSocket library,
 // so the load generator measures the servers, not a client library.
 //
-// It is deliberately small: no extensions, no close handshake beyond
-// reporting a close frame, and a bound on every message it reads.
+// It is deliberately small: one extension (permessage-deflate without
+// context takeover, compressed with compress/flate), no close handshake
+// beyond reporting a close frame, and a bound on every message it reads.
 package rawws

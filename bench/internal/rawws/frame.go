@@ -21,6 +21,10 @@ const (
 // MaxHeaderSize is the largest frame header, in bytes.
 const MaxHeaderSize = 14
 
+// rsv1Bit is RSV1 in a frame's first byte: "per-message compressed"
+// under permessage-deflate (RFC 7692, Section 6).
+const rsv1Bit = 0x40
+
 // Errors returned by ReadMessage.
 var (
 	// ErrClosed is returned by ReadMessage when the server sent a close
@@ -39,11 +43,20 @@ var (
 // AppendFrame appends a final frame with opcode op and payload p to dst,
 // masked with key when masked is true (as a client must send it).
 func AppendFrame(dst []byte, op byte, p []byte, masked bool, key [4]byte) []byte {
+	return appendFrame(dst, op, false, p, masked, key)
+}
+
+// appendFrame is AppendFrame with RSV1 set when rsv1 is true.
+func appendFrame(dst []byte, op byte, rsv1 bool, p []byte, masked bool, key [4]byte) []byte {
 	b1 := byte(0)
 	if masked {
 		b1 = 0x80
 	}
-	dst = append(dst, 0x80|op)
+	b0 := 0x80 | op
+	if rsv1 {
+		b0 |= rsv1Bit
+	}
+	dst = append(dst, b0)
 	switch n := len(p); {
 	case n < 126:
 		dst = append(dst, b1|byte(n))
@@ -131,40 +144,58 @@ func ReadHeader(br *bufio.Reader) (Header, error) {
 // close frame ends with ErrClosed. A message longer than limit bytes
 // fails with ErrTooLarge before its payload is read.
 func ReadMessage(br *bufio.Reader, dst []byte, limit int64) (op byte, msg []byte, err error) {
+	op, _, msg, err = readMessage(br, dst, limit, false)
+	return op, msg, err
+}
+
+// ReadMessageRSV1 is ReadMessage on a connection with permessage-deflate:
+// RSV1 is allowed on a message's first frame, and compressed reports it
+// (the payload is then still compressed; see Inflater). RSV1 elsewhere,
+// RSV2 and RSV3 are protocol errors. limit bounds the payload as sent.
+func ReadMessageRSV1(br *bufio.Reader, dst []byte, limit int64) (op byte, compressed bool, msg []byte, err error) {
+	return readMessage(br, dst, limit, true)
+}
+
+func readMessage(br *bufio.Reader, dst []byte, limit int64, allowRSV1 bool) (op byte, compressed bool, msg []byte, err error) {
 	msg = dst[:0]
 	for {
 		h, err := ReadHeader(br)
 		if err != nil {
-			return 0, msg, err
+			return 0, false, msg, err
+		}
+		rsv1OK := allowRSV1 && op == 0 && (h.Op == OpText || h.Op == OpBinary)
+		switch {
+		case h.RSV == rsv1Bit>>4 && rsv1OK:
+			compressed = true
+		case h.RSV != 0:
+			return 0, false, msg, fmt.Errorf("%w: reserved bits %d", ErrProtocol, h.RSV)
 		}
 		switch {
-		case h.RSV != 0:
-			return 0, msg, fmt.Errorf("%w: reserved bits %d", ErrProtocol, h.RSV)
 		case h.Op >= OpClose:
 			if !h.Fin || h.Length > 125 || h.Op > OpPong {
-				return 0, msg, fmt.Errorf("%w: control frame opcode %#x", ErrProtocol, h.Op)
+				return 0, false, msg, fmt.Errorf("%w: control frame opcode %#x", ErrProtocol, h.Op)
 			}
 			if _, err := br.Discard(int(h.Length)); err != nil {
-				return 0, msg, err
+				return 0, false, msg, err
 			}
 			if h.Op == OpClose {
-				return 0, msg, ErrClosed
+				return 0, false, msg, ErrClosed
 			}
 			continue
 		case h.Op == OpContinuation:
 			if op == 0 {
-				return 0, msg, fmt.Errorf("%w: continuation without a message", ErrProtocol)
+				return 0, false, msg, fmt.Errorf("%w: continuation without a message", ErrProtocol)
 			}
 		case h.Op == OpText || h.Op == OpBinary:
 			if op != 0 {
-				return 0, msg, fmt.Errorf("%w: new message inside a fragmented one", ErrProtocol)
+				return 0, false, msg, fmt.Errorf("%w: new message inside a fragmented one", ErrProtocol)
 			}
 			op = h.Op
 		default:
-			return 0, msg, fmt.Errorf("%w: reserved opcode %#x", ErrProtocol, h.Op)
+			return 0, false, msg, fmt.Errorf("%w: reserved opcode %#x", ErrProtocol, h.Op)
 		}
 		if h.Length > limit-int64(len(msg)) {
-			return 0, msg, ErrTooLarge
+			return 0, false, msg, ErrTooLarge
 		}
 		start := len(msg)
 		msg = grow(msg, int(h.Length))
@@ -172,7 +203,7 @@ func ReadMessage(br *bufio.Reader, dst []byte, limit int64) (op byte, msg []byte
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return 0, msg[:start], err
+			return 0, false, msg[:start], err
 		}
 		if h.Masked {
 			p := msg[start:]
@@ -181,7 +212,7 @@ func ReadMessage(br *bufio.Reader, dst []byte, limit int64) (op byte, msg []byte
 			}
 		}
 		if h.Fin {
-			return op, msg, nil
+			return op, compressed, msg, nil
 		}
 	}
 }

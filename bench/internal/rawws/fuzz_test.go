@@ -71,3 +71,35 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += n
 	return n, err
 }
+
+// FuzzReadCompressed reads messages from arbitrary bytes as a
+// connection with permessage-deflate does, inflating the compressed ones
+// within the limit: no panic, no output past the limit, only documented
+// errors.
+func FuzzReadCompressed(f *testing.F) {
+	key := [4]byte{1, 2, 3, 4}
+	f.Add(AppendCompressedFrame(nil, OpText, Compress([]byte("hello hello hello")), key))
+	f.Add(AppendCompressedFrame(nil, OpBinary, []byte{0xff, 0x00}, key))
+	f.Add(append(AppendFrame(nil, OpText, []byte("plain"), true, key), AppendCompressedFrame(nil, OpText, Compress(nil), key)...))
+	f.Add(AppendCompressedFrame(nil, OpText, Compress(bytes.Repeat([]byte("a"), 3*fuzzLimit)), key))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		br := bufio.NewReader(bytes.NewReader(data))
+		var inf Inflater
+		for range 100 {
+			_, compressed, msg, err := ReadMessageRSV1(br, nil, fuzzLimit)
+			if err == nil && compressed {
+				msg, err = inf.Inflate(nil, msg, fuzzLimit)
+			}
+			if err != nil {
+				if !errors.Is(err, ErrClosed) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrProtocol) &&
+					!errors.Is(err, ErrInflate) && err != io.EOF && err != io.ErrUnexpectedEOF {
+					t.Fatalf("undocumented error %v", err)
+				}
+				return
+			}
+			if len(msg) > fuzzLimit {
+				t.Fatalf("message of %d bytes past the limit %d", len(msg), fuzzLimit)
+			}
+		}
+	})
+}

@@ -34,14 +34,23 @@ func AcceptKey(key string) string {
 // AppendRequest appends an opening handshake request for path on host
 // with key to dst. It offers no subprotocol and no extension.
 func AppendRequest(dst []byte, host, path, key string) []byte {
+	return AppendRequestExtensions(dst, host, path, key, "")
+}
+
+// AppendRequestExtensions is AppendRequest offering extensions, the value
+// of a Sec-WebSocket-Extensions header (none when empty), such as
+// DeflateOffer.
+func AppendRequestExtensions(dst []byte, host, path, key, extensions string) []byte {
 	dst = append(dst, "GET "...)
 	dst = append(dst, path...)
 	dst = append(dst, " HTTP/1.1\r\nHost: "...)
 	dst = append(dst, host...)
 	dst = append(dst, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "...)
 	dst = append(dst, key...)
-	// TODO(compression): offer permessage-deflate here when the load
-	// generator runs compressed cells.
+	if extensions != "" {
+		dst = append(dst, "\r\nSec-WebSocket-Extensions: "...)
+		dst = append(dst, extensions...)
+	}
 	dst = append(dst, "\r\nSec-WebSocket-Version: 13\r\n\r\n"...)
 	return dst
 }
@@ -51,17 +60,26 @@ func AppendRequest(dst []byte, host, path, key string) []byte {
 // bufSize bytes, holds whatever the server sent after the response; read
 // the connection through it from then on.
 func Handshake(nc net.Conn, path string, bufSize int, timeout time.Duration) (*bufio.Reader, error) {
+	br, _, err := HandshakeExtensions(nc, path, "", bufSize, timeout)
+	return br, err
+}
+
+// HandshakeExtensions is Handshake offering extensions (see
+// AppendRequestExtensions); it also returns the response's
+// Sec-WebSocket-Extensions, for the caller to check.
+func HandshakeExtensions(nc net.Conn, path, extensions string, bufSize int, timeout time.Duration) (*bufio.Reader, string, error) {
 	_ = nc.SetDeadline(time.Now().Add(timeout))
 	defer nc.SetDeadline(time.Time{})
 	key := NewKey()
-	if _, err := nc.Write(AppendRequest(nil, nc.RemoteAddr().String(), path, key)); err != nil {
-		return nil, fmt.Errorf("rawws: write request: %w", err)
+	if _, err := nc.Write(AppendRequestExtensions(nil, nc.RemoteAddr().String(), path, key, extensions)); err != nil {
+		return nil, "", fmt.Errorf("rawws: write request: %w", err)
 	}
 	br := bufio.NewReaderSize(nc, bufSize)
-	if err := ReadResponse(br, key); err != nil {
-		return nil, err
+	got, err := ReadResponseExtensions(br, key)
+	if err != nil {
+		return nil, "", err
 	}
-	return br, nil
+	return br, got, nil
 }
 
 // ErrBadResponse is returned by ReadResponse and Handshake when the server
@@ -71,17 +89,25 @@ var ErrBadResponse = errors.New("rawws: bad handshake response")
 // ReadResponse reads a handshake response from br and checks that it is
 // 101 Switching Protocols with the right Sec-WebSocket-Accept for key.
 func ReadResponse(br *bufio.Reader, key string) error {
+	_, err := ReadResponseExtensions(br, key)
+	return err
+}
+
+// ReadResponseExtensions is ReadResponse also returning the response's
+// Sec-WebSocket-Extensions values, joined with ", " when repeated.
+func ReadResponseExtensions(br *bufio.Reader, key string) (string, error) {
 	total := 0
+	var extensions []string
 	status := ""
 	accept := ""
 	for {
 		line, err := br.ReadString('\n')
 		total += len(line)
 		if total > MaxResponseBytes {
-			return fmt.Errorf("%w: larger than %d bytes", ErrBadResponse, MaxResponseBytes)
+			return "", fmt.Errorf("%w: larger than %d bytes", ErrBadResponse, MaxResponseBytes)
 		}
 		if err != nil {
-			return fmt.Errorf("rawws: read response: %w", err)
+			return "", fmt.Errorf("rawws: read response: %w", err)
 		}
 		line = strings.TrimRight(line, "\r\n")
 		if status == "" {
@@ -92,15 +118,19 @@ func ReadResponse(br *bufio.Reader, key string) error {
 			break
 		}
 		name, value, ok := strings.Cut(line, ":")
-		if ok && strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Accept") {
+		switch {
+		case !ok:
+		case strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Accept"):
 			accept = strings.TrimSpace(value)
+		case strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Extensions"):
+			extensions = append(extensions, strings.TrimSpace(value))
 		}
 	}
 	if f := strings.Fields(status); len(f) < 2 || f[1] != "101" {
-		return fmt.Errorf("%w: status %q", ErrBadResponse, status)
+		return "", fmt.Errorf("%w: status %q", ErrBadResponse, status)
 	}
 	if accept != AcceptKey(key) {
-		return fmt.Errorf("%w: Sec-WebSocket-Accept %q", ErrBadResponse, accept)
+		return "", fmt.Errorf("%w: Sec-WebSocket-Accept %q", ErrBadResponse, accept)
 	}
-	return nil
+	return strings.Join(extensions, ", "), nil
 }

@@ -1,0 +1,136 @@
+package micro
+
+import (
+	"bytes"
+	"compress/flate"
+	"io"
+	"testing"
+
+	"github.com/wirefast/websocket/bench/internal/load"
+	"github.com/wirefast/websocket/deflate"
+)
+
+// compressSizes are the message sizes of BenchmarkCompress and
+// BenchmarkDecompress.
+var compressSizes = []struct {
+	name string
+	n    int
+}{{"1KiB", 1 << 10}, {"16KiB", 16 << 10}}
+
+// compressor compresses one message as permessage-deflate without
+// context takeover does: a DEFLATE stream of its own, sync-flushed,
+// returning the bytes (with compress/flate, its 4-byte tail included).
+type compressor func(dst, msg []byte) []byte
+
+// compressors are the encoders compared. gorilla, coder, gws and gobwas
+// all compress with compress/flate (gorilla, gws and coder at BestSpeed by
+// default, gobwas through wsflate at the level its user picks) and expose
+// no compressor of their own beyond it, so "flate" stands for them.
+var compressors = []struct {
+	name string
+	make func() compressor
+}{
+	// A wirefast server's encoder without context takeover: default
+	// window (12 bits) and level (BestSpeed).
+	{"wirefast", func() compressor {
+		enc := deflate.NewEncoder(deflate.DefaultServerWindowBits, false, deflate.BestSpeed)
+		return enc.Compress
+	}},
+	// The same with a 32 KiB window, as a client's encoder by default.
+	{"wirefast-w15", func() compressor {
+		enc := deflate.NewEncoder(deflate.MaxWindowBits, false, deflate.BestSpeed)
+		return enc.Compress
+	}},
+	// compress/flate at BestSpeed, one Writer reset for every message.
+	{"flate", func() compressor {
+		var buf bytes.Buffer
+		fw, _ := flate.NewWriter(&buf, flate.BestSpeed) // a valid level
+		return func(dst, msg []byte) []byte {
+			buf.Reset()
+			fw.Reset(&buf)
+			_, _ = fw.Write(msg) // a bytes.Buffer does not fail
+			_ = fw.Flush()
+			return append(dst, buf.Bytes()...)
+		}
+	}},
+}
+
+// BenchmarkCompress compresses one JSON-like text message per op, the
+// load generator's compressed payload (load.JSONPayload), each on its
+// own. MB/s counts input bytes; ratio is output over input.
+func BenchmarkCompress(b *testing.B) {
+	for _, c := range compressors {
+		for _, size := range compressSizes {
+			b.Run(c.name+"/"+size.name, func(b *testing.B) {
+				msg := load.JSONPayload(size.n)
+				compress := c.make()
+				out := compress(nil, msg)
+				b.SetBytes(int64(size.n))
+				b.ReportAllocs()
+				for b.Loop() {
+					out = compress(out[:0], msg)
+				}
+				b.ReportMetric(float64(len(out))/float64(size.n), "ratio")
+			})
+		}
+	}
+}
+
+// BenchmarkDecompress inflates one message per op, compressed with
+// compress/flate at BestSpeed (the 4-byte tail removed, as on the wire):
+// wirefast's Decoder (32 KiB window, no context takeover) against
+// compress/flate's reader, reset for every message. MB/s counts output
+// bytes.
+func BenchmarkDecompress(b *testing.B) {
+	for _, size := range compressSizes {
+		msg := load.JSONPayload(size.n)
+		var z bytes.Buffer
+		fw, _ := flate.NewWriter(&z, flate.BestSpeed) // a valid level
+		_, _ = fw.Write(msg)
+		_ = fw.Flush()
+		wire := bytes.TrimSuffix(z.Bytes(), []byte{0, 0, 0xff, 0xff})
+		b.Run("wirefast/"+size.name, func(b *testing.B) {
+			dec := deflate.NewDecoder(deflate.MaxWindowBits, false)
+			out := make([]byte, 0, size.n)
+			b.SetBytes(int64(size.n))
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if out, err = dec.Decompress(out[:0], wire, readLimit); err != nil || len(out) != size.n {
+					b.Fatalf("Decompress: %d bytes, %v", len(out), err)
+				}
+			}
+		})
+		b.Run("flate/"+size.name, func(b *testing.B) {
+			in := append(append([]byte(nil), wire...), 0, 0, 0xff, 0xff, 1, 0, 0, 0xff, 0xff)
+			src := bytes.NewReader(in)
+			fr := flate.NewReader(src)
+			out := make([]byte, size.n)
+			b.SetBytes(int64(size.n))
+			b.ReportAllocs()
+			for b.Loop() {
+				src.Reset(in)
+				_ = fr.(flate.Resetter).Reset(src, nil)
+				if _, err := io.ReadFull(fr, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestCompressors checks that every compressor's output inflates back to
+// the message, so that the benchmark compares working encoders.
+func TestCompressors(t *testing.T) {
+	for _, c := range compressors {
+		for _, size := range compressSizes {
+			msg := load.JSONPayload(size.n)
+			out := c.make()(nil, msg)
+			out = append(bytes.TrimSuffix(out, []byte{0, 0, 0xff, 0xff}), 0, 0, 0xff, 0xff, 1, 0, 0, 0xff, 0xff)
+			got, err := io.ReadAll(flate.NewReader(bytes.NewReader(out)))
+			if err != nil || !bytes.Equal(got, msg) {
+				t.Errorf("%s/%s: inflates to %d bytes (%v), want the %d-byte message", c.name, size.name, len(got), err, size.n)
+			}
+		}
+	}
+}
