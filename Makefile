@@ -64,9 +64,10 @@ autobahn:
 demo:
 	$(GO) run ./cmd/wsdemo
 
-## bench: library benchmarks, output ready for benchstat
+## bench: library benchmarks, output ready for benchstat (one package at a
+## time; no timeout, a loaded machine takes over 10 minutes for protocol)
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=$(COUNT) $(LIBPKGS)
+	$(GO) test -p 1 -timeout 0 -run='^$$' -bench=. -benchmem -count=$(COUNT) $(LIBPKGS)
 
 ## bench-peers: side-by-side echo benchmarks against the other libraries
 bench-peers:
