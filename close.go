@@ -100,17 +100,16 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 	// reading (or once the reader stops), otherwise let the reader see it.
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
-	select {
-	case c.readLock <- struct{}{}:
+	switch c.readLock.lockOr(c.closedCh, timer.C) {
+	case lockAcquired:
 		if c.readErr == nil {
 			c.readErr = ErrClosed
 			_ = c.nc.SetReadDeadline(deadline)
 			c.awaitPeerClose()
 		}
 		c.finishClose(deadline)
-		unlock(c.readLock)
-	case <-c.closedCh:
-	case <-timer.C:
+		c.readLock.unlock()
+	case lockTimeout:
 		c.closeTCP(ErrCloseTimeout)
 	}
 	if !c.closeRecvd.Load() {
@@ -271,6 +270,8 @@ func (c *Conn) closeTCP(cause error) bool {
 			}
 		}
 		_ = c.nc.Close()
+		c.rwatch.close()
+		c.wwatch.close()
 		c.stopKeepalive()
 		c.releaseCompression()
 		c.closeMu.Lock()

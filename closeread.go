@@ -23,7 +23,7 @@ func (c *Conn) CloseRead(ctx context.Context) context.Context {
 			err = ErrUnexpectedData
 			if lockErr := c.lockRead(context.Background()); lockErr == nil {
 				err = c.fail(ErrUnexpectedData)
-				unlock(c.readLock)
+				c.readLock.unlock()
 			}
 		}
 		cancel(err) // closed, failed, or ctx ended

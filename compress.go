@@ -154,7 +154,10 @@ func (c *Conn) inflateError(err error) error {
 // writeCompressed writes p as one compressed message; the caller holds
 // the message lock.
 func (c *Conn) writeCompressed(ctx context.Context, op protocol.Opcode, p []byte) error {
-	buf := bufpool.Get(len(p) + 64)
+	// DEFLATE output is rarely larger than its input, and a message over
+	// the pool's largest class usually compresses into it; Compress
+	// appends, so an output that does not fit only costs an allocation.
+	buf := bufpool.Get(min(len(p)+64, bufpool.MaxSize))
 	out := c.enc.Compress((*buf)[:0], p)
 	err := c.writeFrame(ctx, true, protocol.RSV1, op, out)
 	bufpool.Put(buf)
@@ -178,11 +181,9 @@ func (c *Conn) releaseCompression() {
 		}
 	}
 	if c.dec != nil {
-		select {
-		case c.readLock <- struct{}{}:
+		if c.readLock.tryLock() {
 			c.dec.Close()
-			unlock(c.readLock)
-		default:
+			c.readLock.unlock()
 		}
 	}
 }

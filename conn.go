@@ -71,7 +71,7 @@ type Conn struct {
 	cfg         connConfig
 
 	// Read side: owned by the goroutine holding readLock.
-	readLock  chan struct{}
+	readLock  ctxMutex
 	rb        readBuf
 	checker   protocol.Checker
 	utf8      protocol.UTF8Validator
@@ -84,6 +84,7 @@ type Conn struct {
 	readLimit atomic.Int64
 	readErr   error           // sticky: once set, every read returns it
 	readCtx   context.Context // of the read in progress; bounds pong replies
+	rwatch    ctxWatch        // interrupts reads when their context ends
 	msgSeq    uint64          // counts messages handed out by Reader
 	mr        messageReader   // the reader Reader returns
 	ctrl      [protocol.MaxControlPayload]byte
@@ -107,8 +108,9 @@ type Conn struct {
 	hdr       [protocol.MaxHeaderSize]byte
 	wvec      net.Buffers
 	wvecArr   [2][]byte
-	vectored  bool  // nc writes net.Buffers with one writev
-	writeErr  error // sticky, under frameLock
+	vectored  bool     // nc writes net.Buffers with one writev
+	writeErr  error    // sticky, under frameLock
+	wwatch    ctxWatch // interrupts writes when their context ends; under frameLock
 	mw        messageWriter
 
 	// Closing.
@@ -146,7 +148,7 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 		role:        role,
 		subprotocol: subprotocol,
 		cfg:         cfg,
-		readLock:    make(chan struct{}, 1),
+		readLock:    newCtxMutex(),
 		msgLock:     make(chan struct{}, 1),
 		frameLock:   make(chan struct{}, 1),
 		closeRecvCh: make(chan struct{}),
@@ -162,6 +164,8 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 	}
 	c.readLimit.Store(cfg.readLimit)
 	c.rb.init(nc, buffered)
+	c.rwatch.init(c, false)
+	c.wwatch.init(c, true)
 	c.pollFD = c.rb.fd()
 	c.vectored = isVectored(nc)
 	c.msgDone = true
@@ -207,48 +211,6 @@ func lock(ctx context.Context, l chan struct{}) error {
 }
 
 func unlock(l chan struct{}) { <-l }
-
-// Which deadline watchCtx sets.
-const (
-	readDeadline  = false
-	writeDeadline = true
-)
-
-// watchCtx arranges for ctx's end to interrupt blocking reads (or writes)
-// on c by setting a past deadline. The returned stop reports whether ctx
-// interrupted the I/O; it undoes the deadline in that case. A context
-// that can never be done costs nothing.
-func (c *Conn) watchCtx(ctx context.Context, write bool) (stop func() bool) {
-	if ctx.Done() == nil {
-		return noInterrupt
-	}
-	set := c.nc.SetReadDeadline
-	if write {
-		set = c.nc.SetWriteDeadline
-	}
-	if ctx.Err() != nil {
-		_ = set(aLongTimeAgo)
-		return func() bool { _ = set(time.Time{}); return true }
-	}
-	fired := make(chan struct{})
-	after := context.AfterFunc(ctx, func() {
-		_ = set(aLongTimeAgo)
-		close(fired)
-	})
-	return func() bool {
-		if after() {
-			return false
-		}
-		<-fired // the callback may still be setting the past deadline
-		_ = set(time.Time{})
-		return true
-	}
-}
-
-func noInterrupt() bool { return false }
-
-// aLongTimeAgo is a deadline in the past, which interrupts blocked I/O.
-var aLongTimeAgo = time.Unix(1, 0)
 
 // noCopy makes go vet's copylocks check report copies of a Conn.
 type noCopy struct{}

@@ -208,13 +208,13 @@ func (nc *netConn) readPayload(ctx context.Context, p []byte) (int, error) {
 	if err := c.lockRead(ctx); err != nil {
 		return 0, err
 	}
-	defer unlock(c.readLock)
+	defer c.readLock.unlock()
 	if c.msgDone {
 		return 0, io.EOF
 	}
-	stop := c.watchCtx(ctx, readDeadline)
+	c.rwatch.begin(ctx)
 	n, err := nc.mr.read(p)
-	interrupted := stop()
+	interrupted := c.rwatch.end(ctx)
 	if err != nil && err != io.EOF {
 		if interrupted && c.readErr == nil && errors.Is(err, os.ErrDeadlineExceeded) {
 			return n, ctx.Err()

@@ -42,10 +42,10 @@ func (c *Conn) readMessage(ctx context.Context, dst []byte) (MessageType, []byte
 	if err := c.lockRead(ctx); err != nil {
 		return 0, dst, err
 	}
-	defer unlock(c.readLock)
-	stop := c.watchCtx(ctx, readDeadline)
+	defer c.readLock.unlock()
+	c.rwatch.begin(ctx)
 	typ, dst, err := c.readWhole(dst)
-	interrupted := stop()
+	interrupted := c.rwatch.end(ctx)
 	if err != nil {
 		return 0, dst, c.readError(ctx, interrupted, err)
 	}
@@ -55,11 +55,11 @@ func (c *Conn) readMessage(ctx context.Context, dst []byte) (MessageType, []byte
 // lockRead takes the read lock and returns the connection's read error,
 // if it has one, instead.
 func (c *Conn) lockRead(ctx context.Context) error {
-	if err := lock(ctx, c.readLock); err != nil {
-		return err
+	if c.readLock.lockOr(ctx.Done(), nil) != lockAcquired {
+		return ctx.Err()
 	}
 	if c.readErr != nil {
-		unlock(c.readLock)
+		c.readLock.unlock()
 		return c.readErr
 	}
 	c.readCtx = ctx
@@ -68,6 +68,11 @@ func (c *Conn) lockRead(ctx context.Context) error {
 
 // readWhole reads one message, appending its payload to dst.
 func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
+	if c.msgDone {
+		if typ, out, ok := c.readBufferedMessage(dst); ok {
+			return typ, out, nil
+		}
+	}
 	typ, err := c.nextMessage()
 	if err != nil {
 		return 0, dst, err
@@ -91,7 +96,11 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 		if n := int(c.frameLeft); n > 0 {
 			start := len(dst)
 			dst = slices.Grow(dst, n)[:start+n]
-			if err := c.readFull(dst[start:]); err != nil {
+			read := c.readFull
+			if !c.msgText {
+				read = c.readBinary
+			}
+			if err := read(dst[start:]); err != nil {
 				return 0, dst[:start], err
 			}
 		}
@@ -105,6 +114,54 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 			return 0, dst, err
 		}
 	}
+}
+
+// readBufferedMessage is the fast path of readWhole, for the common case
+// of a message that is one uncompressed data frame already whole in the
+// buffer: it appends the payload to dst with one copy, one unmasking pass
+// and, for text, one validation pass, with none of the per-chunk
+// bookkeeping of the general path. It returns ok false, having consumed
+// nothing and changed no state the general path depends on, for
+// anything else, including every error: the general path then handles
+// the frame from the start.
+func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok bool) {
+	b := c.rb.buffered()
+	h, n, err := protocol.DecodeHeader(b)
+	if err != nil || !h.Fin || h.RSV != 0 || h.Opcode.IsControl() ||
+		h.Length > int64(len(b)-n) || h.Length > c.readLimit.Load() {
+		return 0, dst, false
+	}
+	// On success Check records a complete message, as it would through
+	// the general path; on error it records nothing.
+	if c.checker.Check(h) != nil {
+		return 0, dst, false
+	}
+	start := len(dst)
+	dst = append(dst, b[n:n+int(h.Length)]...)
+	if h.Masked {
+		mask.Apply(h.Key, 0, dst[start:])
+	}
+	text := h.Opcode == protocol.OpText
+	if text && !protocol.ValidUTF8(dst[start:]) {
+		// The general path fails the connection at the right byte. Check
+		// passes again: the frame completes a message either way.
+		return 0, dst[:start], false
+	}
+	c.rb.consume(n + int(h.Length))
+	// The state the general path leaves after a one-frame message.
+	c.msgSeq++
+	c.msgText = text
+	c.msgLen = h.Length
+	c.msgCompressed = false
+	c.utf8.Reset()
+	c.frame = h
+	c.frameLeft = 0
+	c.maskPos = int(h.Length & 3)
+	c.rb.large = h.Length >= largeFrameMin
+	if dst == nil {
+		dst = []byte{} // an empty message is not a missing one
+	}
+	return MessageType(h.Opcode), dst, true
 }
 
 // nextMessage skips what is left of the previous message and reads the
@@ -200,6 +257,8 @@ func (c *Conn) nextFrame() error {
 		c.frame = h
 		c.frameLeft = h.Length
 		c.maskPos = 0
+		// The decoder reads compressed payloads in chunks of its own.
+		c.rb.large = !c.msgCompressed && h.Length >= largeFrameMin
 		return nil
 	}
 }
@@ -238,6 +297,12 @@ func (c *Conn) readHeader() (protocol.Header, error) {
 			fill = c.rb.tryFill // receive mode, idle: give the goroutine back
 		}
 		if err := fill(); err != nil {
+			if err == io.EOF {
+				// Even between messages: a peer ends with a close frame.
+				// Within a message, io.EOF would read as its end to the
+				// message readers and the decompressor.
+				err = io.ErrUnexpectedEOF
+			}
 			return h, err
 		}
 	}
@@ -255,24 +320,34 @@ func (c *Conn) readFull(p []byte) error {
 	return nil
 }
 
+// readBinary reads exactly len(p) payload bytes of the current frame of
+// a binary message, like readFull, but unmasks them in one pass at the
+// end rather than chunk by chunk as they arrive: nothing looks at binary
+// bytes before the message is complete, and one long pass is faster than
+// several short ones.
+func (c *Conn) readBinary(p []byte) error {
+	pos := c.maskPos
+	for q := p; len(q) > 0; {
+		n, err := c.readRaw(q)
+		if err != nil {
+			return err
+		}
+		q = q[n:]
+		c.frameLeft -= int64(n)
+		c.msgLen += int64(n)
+	}
+	if c.frame.Masked {
+		c.maskPos = mask.Apply(c.frame.Key, pos, p)
+	}
+	return nil
+}
+
 // readPayload reads up to len(p) <= c.frameLeft payload bytes into p,
 // unmasking and validating them.
 func (c *Conn) readPayload(p []byte) (int, error) {
-	var n int
-	if b := c.rb.buffered(); len(b) > 0 {
-		n = copy(p, b)
-		c.rb.consume(n)
-	} else if len(p) >= directReadMin {
-		var err error
-		if n, err = c.rb.readDirect(p); err != nil {
-			return 0, err
-		}
-	} else {
-		if err := c.rb.fill(); err != nil {
-			return 0, err
-		}
-		n = copy(p, c.rb.buffered())
-		c.rb.consume(n)
+	n, err := c.readRaw(p)
+	if err != nil {
+		return 0, err
 	}
 	p = p[:n]
 	if c.frame.Masked {
@@ -284,6 +359,30 @@ func (c *Conn) readPayload(p []byte) (int, error) {
 		return n, c.fail(protocol.ErrInvalidUTF8)
 	}
 	return n, nil
+}
+
+// readRaw reads up to len(p) <= c.frameLeft payload bytes into p as they
+// are on the wire, and returns how many (at least one unless err). The
+// connection ending here, inside a frame, is io.ErrUnexpectedEOF, never
+// io.EOF, which the readers of a message take for its end.
+func (c *Conn) readRaw(p []byte) (int, error) {
+	if b := c.rb.buffered(); len(b) > 0 {
+		n := copy(p, b)
+		c.rb.consume(n)
+		return n, nil
+	}
+	var n int
+	var err error
+	if len(p) >= directReadMin {
+		n, err = c.rb.readDirect(p)
+	} else if err = c.rb.fill(); err == nil {
+		n = copy(p, c.rb.buffered())
+		c.rb.consume(n)
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
 }
 
 // skipPayload drops the current frame's remaining payload without

@@ -17,6 +17,11 @@ const readBufferSize = 16 << 10
 // destination instead of through the buffer, in bytes.
 const directReadMin = 4 << 10
 
+// largeFrameMin is the payload size, in bytes, from which a data frame
+// makes readBuf.fill read at most directReadMin bytes on connections that
+// read through net.Conn.Read; see readBuf.large.
+const largeFrameMin = 8 << 10
+
 // readBuf is the input side of a connection: a byte buffer borrowed from
 // bufpool while data is in flight and returned when everything in it has
 // been consumed, so an idle connection holds no read buffer.
@@ -31,6 +36,16 @@ type readBuf struct {
 
 	buf      *[]byte // borrowed from bufpool; nil when idle
 	pos, end int     // unread bytes are (*buf)[pos:end]
+
+	// large is set while the frames are large (largeFrameMin or more).
+	// Reads through net.Conn.Read (TLS, wrappers: no system call per
+	// read) then fill at most directReadMin bytes, so that the bulk of
+	// each payload is read straight into the caller's memory instead of
+	// being copied through the buffer: with whole-buffer fills a stream
+	// of 16 KiB frames is copied twice, as each fill swallows most of the
+	// next frame. Raw sockets keep whole-buffer fills, since there a
+	// second read costs a system call, more than the copy it saves.
+	large bool
 
 	// State of one raw read, set up for rawReadFn.
 	rawDst    []byte // read into this instead of the buffer when non-nil
@@ -63,10 +78,17 @@ func (r *readBuf) buffered() []byte {
 }
 
 // consume marks n buffered bytes as read and releases the buffer when
-// nothing is left in it.
+// nothing is left in it. While large frames arrive through
+// net.Conn.Read, the empty buffer is kept for the next fill instead:
+// such a connection holds it while blocked in Read anyway, and large
+// frames empty it every frame.
 func (r *readBuf) consume(n int) {
 	r.pos += n
 	if r.pos == r.end {
+		if r.large && r.raw == nil {
+			r.pos, r.end = 0, 0
+			return
+		}
 		r.release()
 	}
 }
@@ -96,7 +118,11 @@ func (r *readBuf) fill() error {
 	if r.buf == nil {
 		r.buf = bufpool.Get(readBufferSize)
 	}
-	n, err := r.nc.Read((*r.buf)[r.end:])
+	dst := (*r.buf)[r.end:]
+	if r.large && len(dst) > directReadMin {
+		dst = dst[:directReadMin]
+	}
+	n, err := r.nc.Read(dst)
 	r.end += n
 	if n > 0 {
 		return nil

@@ -18,10 +18,10 @@ func (c *Conn) Reader(ctx context.Context) (MessageType, io.Reader, error) {
 	if err := c.lockRead(ctx); err != nil {
 		return 0, nil, err
 	}
-	defer unlock(c.readLock)
-	stop := c.watchCtx(ctx, readDeadline)
+	defer c.readLock.unlock()
+	c.rwatch.begin(ctx)
 	typ, err := c.nextMessage()
-	interrupted := stop()
+	interrupted := c.rwatch.end(ctx)
 	if err != nil {
 		return 0, nil, c.readError(ctx, interrupted, err)
 	}
@@ -46,16 +46,16 @@ func (r *messageReader) Read(p []byte) (int, error) {
 	if err := c.lockRead(r.ctx); err != nil {
 		return 0, err
 	}
-	defer unlock(c.readLock)
+	defer c.readLock.unlock()
 	if r.seq != c.msgSeq {
 		return 0, errStaleReader
 	}
 	if c.msgDone {
 		return 0, io.EOF
 	}
-	stop := c.watchCtx(r.ctx, readDeadline)
+	c.rwatch.begin(r.ctx)
 	n, err := r.read(p)
-	interrupted := stop()
+	interrupted := c.rwatch.end(r.ctx)
 	if err != nil && err != io.EOF {
 		err = c.readError(r.ctx, interrupted, err)
 	}

@@ -43,7 +43,14 @@ func (c *Conn) Receive(handler func(typ MessageType, msg []byte), done func(err 
 	c.recv = r
 	c.closeMu.Unlock()
 	r.readyFn = r.ready
-	r.arm()
+	// The read buffer belongs to whoever holds the read lock (Close may be
+	// reading the peer's close frame into it): look only while holding it.
+	pending := true // unknown: a goroutine will look
+	if c.readLock.tryLock() {
+		pending = len(c.rb.buffered()) > 0
+		c.readLock.unlock()
+	}
+	r.arm(pending)
 	return nil
 }
 
@@ -57,10 +64,11 @@ type receiver struct {
 }
 
 // arm waits for the next bytes: with the shared poller when the socket
-// allows it and nothing is buffered, otherwise on a goroutine.
-func (r *receiver) arm() {
+// allows it and nothing is buffered (pending false, as seen under the
+// read lock), otherwise on a goroutine.
+func (r *receiver) arm(pending bool) {
 	c := r.c
-	if c.pollFD >= 0 && len(c.rb.buffered()) == 0 {
+	if c.pollFD >= 0 && !pending {
 		if p, err := netpoll.Default(); err == nil {
 			select {
 			case <-c.closedCh:
@@ -89,15 +97,16 @@ func (r *receiver) ready() {
 		if err == errWouldBlock {
 			bufpool.Put(buf)
 			c.nonBlocking = false
-			unlock(c.readLock)
-			r.arm()
+			pending := len(c.rb.buffered()) > 0
+			c.readLock.unlock()
+			r.arm(pending)
 			return
 		}
 		if err != nil {
 			bufpool.Put(buf)
 			c.nonBlocking = false
 			err = c.readError(context.Background(), false, err)
-			unlock(c.readLock)
+			c.readLock.unlock()
 			r.finish(err)
 			return
 		}

@@ -210,9 +210,9 @@ func (c *Conn) write(ctx context.Context, op protocol.Opcode, do func() (int64, 
 	if op != protocol.OpClose && op != protocol.OpPong && c.closeSent.Load() {
 		return ErrCloseSent
 	}
-	stop := c.watchCtx(ctx, writeDeadline)
+	c.wwatch.begin(ctx)
 	n, err := do()
-	if stop() && err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+	if c.wwatch.end(ctx) && err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 		if n == 0 {
 			return ctx.Err()
 		}

@@ -4,9 +4,12 @@ package bufpool
 
 import "sync"
 
+// MaxSize is the largest pooled buffer, in bytes.
+const MaxSize = 1 << 20
+
 // Size classes in bytes. Get rounds a request up to the nearest class; a
 // request over the largest class is allocated and never pooled.
-var classes = [...]int{4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20}
+var classes = [...]int{4 << 10, 16 << 10, 64 << 10, 256 << 10, MaxSize}
 
 var pools [len(classes)]sync.Pool
 
