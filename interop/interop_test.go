@@ -86,7 +86,7 @@ func testPeerClient(t *testing.T, k *peerKind) {
 	requirePeer(t, k)
 	for _, up := range upgraders {
 		t.Run(up.name, func(t *testing.T) {
-			srv := up.start(t)
+			srv := up.start(t, nil)
 			p := startPeer(t, k, "client", "--compression=off")
 			for _, sc := range scenarios {
 				t.Run(sc.name, func(t *testing.T) {

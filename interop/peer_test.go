@@ -111,6 +111,7 @@ type event struct {
 	Port       int      `json:"port,omitempty"`
 	Path       string   `json:"path,omitempty"`
 	Extensions []string `json:"extensions,omitempty"`
+	Negotiated string   `json:"negotiated,omitempty"` // the handshake response's Sec-WebSocket-Extensions
 	Code       int      `json:"code,omitempty"`
 	Reason     string   `json:"reason,omitempty"`
 	Error      string   `json:"error,omitempty"`

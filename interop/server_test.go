@@ -31,10 +31,11 @@ type ourServer struct {
 	conns map[string]chan accepted // by request path
 }
 
-// upgrader starts an ourServer on a loopback port.
+// upgrader starts an ourServer on a loopback port, upgrading with opts
+// (nil for the defaults).
 type upgrader struct {
 	name  string
-	start func(t *testing.T) *ourServer
+	start func(t *testing.T, opts *websocket.AcceptOptions) *ourServer
 }
 
 // upgraders are our two server entry points: Accept through net/http and
@@ -90,10 +91,10 @@ func (s *ourServer) accept(t *testing.T, ctx context.Context, path string, p *pe
 }
 
 // startHTTPServer serves with websocket.Accept under net/http.
-func startHTTPServer(t *testing.T) *ourServer {
+func startHTTPServer(t *testing.T, opts *websocket.AcceptOptions) *ourServer {
 	s := &ourServer{}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := websocket.Accept(w, r, nil)
+		c, err := websocket.Accept(w, r, opts)
 		offer := strings.Join(r.Header.Values("Sec-WebSocket-Extensions"), ", ")
 		s.deliver(r.URL.Path, accepted{c: c, err: err, offer: offer})
 	}))
@@ -103,7 +104,7 @@ func startHTTPServer(t *testing.T) *ourServer {
 }
 
 // startRawServer serves with websocket.AcceptConn on a net.Listener.
-func startRawServer(t *testing.T) *ourServer {
+func startRawServer(t *testing.T, opts *websocket.AcceptOptions) *ourServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +123,11 @@ func startRawServer(t *testing.T) *ourServer {
 			}
 			wg.Go(func() {
 				var path, offer string
-				opts := &websocket.AcceptOptions{OnRequest: func(r *handshake.Request) error {
+				var o websocket.AcceptOptions
+				if opts != nil {
+					o = *opts
+				}
+				o.OnRequest = func(r *handshake.Request) error {
 					target, _, _ := bytes.Cut(r.Target, []byte("?"))
 					path = string(target)
 					var offers []string
@@ -131,8 +136,8 @@ func startRawServer(t *testing.T) *ourServer {
 					}
 					offer = strings.Join(offers, ", ")
 					return nil
-				}}
-				c, err := websocket.AcceptConn(t.Context(), nc, opts)
+				}
+				c, err := websocket.AcceptConn(t.Context(), nc, &o)
 				s.deliver(path, accepted{c: c, err: err, offer: offer})
 			})
 		}

@@ -12,8 +12,18 @@
 // every data message and obeys the text commands described in
 // ../README.md; events go to stdout as JSON lines. Either way the process
 // exits after --lifetime seconds (300).
+//
+// A "deflate" query parameter in a connection's URL configures
+// permessage-deflate for that connection, overriding --compression, on the
+// server (read from the request) as on the client (read from its own URL):
+// a comma-separated list of RFC 7692 parameters, such as
+// deflate=server_no_context_takeover,client_max_window_bits=10, mapped to
+// ws's perMessageDeflate options (serverNoContextTakeover, ...), with
+// threshold 0 so that every message is compressed; an empty list enables
+// the extension with no parameter.
 'use strict';
 
+const http = require('http');
 const { WebSocket, WebSocketServer } = require('ws');
 
 const CMD = 'cmd:';
@@ -34,10 +44,42 @@ function split(buf, n) {
   return parts;
 }
 
-function echo(ws, path, onClosed) {
+// deflateOptions returns ws's perMessageDeflate options for the deflate
+// query parameter of url (a URL object), or undefined when it has none.
+// On a client, an absent client_max_window_bits is not offered.
+function deflateOptions(url, isServer) {
+  const list = url.searchParams.get('deflate');
+  if (list === null) return undefined;
+  const opts = { threshold: 0 };
+  if (!isServer) opts.clientMaxWindowBits = false;
+  const names = {
+    server_no_context_takeover: 'serverNoContextTakeover',
+    client_no_context_takeover: 'clientNoContextTakeover',
+    server_max_window_bits: 'serverMaxWindowBits',
+    client_max_window_bits: 'clientMaxWindowBits',
+  };
+  for (const item of list.split(',').filter((x) => x)) {
+    const i = item.indexOf('=');
+    const name = names[i < 0 ? item : item.slice(0, i)];
+    const isBits = name && name.endsWith('MaxWindowBits');
+    if (!name || (i >= 0 && !isBits)) throw new Error('bad deflate parameter ' + JSON.stringify(item));
+    opts[name] = i < 0 ? true : Number(item.slice(i + 1));
+  }
+  return opts;
+}
+
+// echo serves ws; negotiated returns the Sec-WebSocket-Extensions header
+// of the handshake response.
+function echo(ws, path, onClosed, negotiated) {
   let fragments = 0;
   let failed = false;
-  const opened = () => report({ event: 'open', path, extensions: ws.extensions ? ws.extensions.split(', ') : [] });
+  const opened = () =>
+    report({
+      event: 'open',
+      path,
+      extensions: ws.extensions ? ws.extensions.split(', ') : [],
+      negotiated: negotiated(),
+    });
   if (ws.readyState === WebSocket.OPEN) opened();
   else ws.once('open', opened);
 
@@ -79,6 +121,9 @@ function echo(ws, path, onClosed) {
         ws.ping(Buffer.from(arg));
         break;
       }
+      case 'stats':
+        ws.send('stats:' + ws._socket.bytesRead + ':' + ws._socket.bytesWritten);
+        break;
       case 'close': {
         const j = arg.indexOf(':');
         ws.close(Number(j < 0 ? arg : arg.slice(0, j)), j < 0 ? '' : arg.slice(j + 1));
@@ -141,15 +186,21 @@ function connectEach(urls, opts) {
       next();
     };
     let ws, path;
+    let negotiated = '';
     try {
-      path = new URL(url).pathname;
-      ws = new WebSocket(url, opts);
+      const u = new URL(url);
+      path = u.pathname;
+      const deflate = deflateOptions(u, false);
+      ws = new WebSocket(url, deflate ? { ...opts, perMessageDeflate: deflate } : opts);
     } catch (err) {
       report({ event: 'error', path: path || '', error: String(err) });
       done(true);
       return;
     }
-    echo(ws, path, done);
+    ws.on('upgrade', (res) => {
+      negotiated = res.headers['sec-websocket-extensions'] || '';
+    });
+    echo(ws, path, done, () => negotiated);
   };
   if (!inputDone) {
     const rl = require('readline').createInterface({ input: process.stdin });
@@ -167,6 +218,48 @@ function connectEach(urls, opts) {
   next();
 }
 
+// serve listens on a free port of 127.0.0.1 and echoes on every
+// connection, through one WebSocketServer per deflate configuration.
+function serve(opts) {
+  const servers = new Map(); // by deflate query parameter; '' for none
+  const serverFor = (url) => {
+    const key = url.searchParams.get('deflate');
+    let wss = servers.get(key === null ? '' : 'deflate=' + key);
+    if (wss) return wss;
+    const deflate = deflateOptions(url, true);
+    wss = new WebSocketServer({ noServer: true, ...opts, ...(deflate ? { perMessageDeflate: deflate } : {}) });
+    wss.on('headers', (headers, req) => {
+      req.negotiated = headers
+        .filter((h) => h.toLowerCase().startsWith('sec-websocket-extensions:'))
+        .map((h) => h.slice(h.indexOf(':') + 1).trim())
+        .join(', ');
+    });
+    servers.set(key === null ? '' : 'deflate=' + key, wss);
+    return wss;
+  };
+  const server = http.createServer((req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain' });
+    res.end('WebSocket only\n');
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url, 'ws://x');
+    let wss;
+    try {
+      wss = serverFor(url);
+    } catch (err) {
+      report({ event: 'error', path: url.pathname, error: String(err) });
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => echo(ws, url.pathname, null, () => req.negotiated || ''));
+  });
+  server.on('error', (err) => {
+    report({ event: 'error', path: '', error: String(err) });
+    process.exit(1);
+  });
+  server.listen(0, '127.0.0.1', () => report({ event: 'listening', port: server.address().port }));
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
   setTimeout(() => process.exit(3), args.lifetime * 1000).unref();
@@ -179,13 +272,7 @@ function main() {
   if (args.mode === 'server') {
     process.stdin.on('end', () => process.exit(0));
     process.stdin.resume();
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, ...opts });
-    wss.on('listening', () => report({ event: 'listening', port: wss.address().port }));
-    wss.on('connection', (ws, req) => echo(ws, new URL(req.url, 'ws://x').pathname));
-    wss.on('error', (err) => {
-      report({ event: 'error', path: '', error: String(err) });
-      process.exit(1);
-    });
+    serve(opts);
   } else {
     connectEach(args.urls, opts);
   }

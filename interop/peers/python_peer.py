@@ -16,6 +16,15 @@ with status 1 if any connection saw an error. Each connection echoes
 every data message and obeys the text commands described in
 ../README.md; events go to stdout as JSON lines. Either way the process
 exits after --lifetime seconds (300).
+
+A "deflate" query parameter in a connection's URL configures
+permessage-deflate for that connection, overriding --compression, on the
+server (read from the request) as on the client (read from its own URL):
+a comma-separated list of RFC 7692 parameters, such as
+deflate=server_no_context_takeover,client_max_window_bits=10, passed to
+the library's ServerPerMessageDeflateFactory or
+ClientPerMessageDeflateFactory; an empty list enables the extension with
+no parameter.
 """
 
 import argparse
@@ -27,8 +36,14 @@ import threading
 import urllib.parse
 
 import websockets
+from websockets.extensions.permessage_deflate import (
+    ClientPerMessageDeflateFactory,
+    ServerPerMessageDeflateFactory,
+)
 
 CMD = "cmd:"
+DEFLATE_FLAGS = ("server_no_context_takeover", "client_no_context_takeover")
+DEFLATE_BITS = ("server_max_window_bits", "client_max_window_bits")
 PING_TIMEOUT = 10  # seconds
 
 
@@ -44,9 +59,66 @@ def split(message, n):
     return [message[i : i + size] for i in range(0, len(message), size)]
 
 
+def deflate_params(target):
+    """Return the factory arguments of the deflate query parameter in
+    target (a URL or a request target), or None when it has none."""
+    query = urllib.parse.urlsplit(target).query
+    values = urllib.parse.parse_qs(query, keep_blank_values=True).get("deflate")
+    if values is None:
+        return None
+    kwargs = {}
+    for item in filter(None, values[0].split(",")):
+        name, eq, value = item.partition("=")
+        if name in DEFLATE_FLAGS and not eq:
+            kwargs[name] = True
+        elif name in DEFLATE_BITS:
+            kwargs[name] = int(value) if eq else True
+        else:
+            raise ValueError("bad deflate parameter " + repr(item))
+    return kwargs
+
+
+class Counting:
+    """Counts the bytes the connection reads from and writes to its
+    socket, handshake included, for the stats command."""
+
+    bytes_read = 0
+    bytes_written = 0
+
+    def connection_made(self, transport):
+        write = transport.write
+
+        def counted(data):
+            self.bytes_written += len(data)
+            write(data)
+
+        transport.write = counted
+        super().connection_made(transport)
+
+    def data_received(self, data):
+        self.bytes_read += len(data)
+        super().data_received(data)
+
+
+class ClientProtocol(Counting, websockets.WebSocketClientProtocol):
+    pass
+
+
+class ServerProtocol(Counting, websockets.WebSocketServerProtocol):
+    """Negotiates permessage-deflate as the request's deflate query
+    parameter says, if it has one."""
+
+    def process_extensions(self, headers, available_extensions):
+        kwargs = deflate_params(self.path)
+        if kwargs is not None:
+            available_extensions = [ServerPerMessageDeflateFactory(**kwargs)]
+        return websockets.WebSocketServerProtocol.process_extensions(headers, available_extensions)
+
+
 async def echo(ws, path):
     """Echo on ws until it closes; return whether that went without error."""
-    report(event="open", path=path, extensions=[e.name for e in ws.extensions])
+    negotiated = ", ".join(ws.response_headers.get_all("Sec-WebSocket-Extensions"))
+    report(event="open", path=path, extensions=[e.name for e in ws.extensions], negotiated=negotiated)
     fragments = 0
     ok = True
     try:
@@ -79,6 +151,8 @@ async def command(ws, path, cmd, fragments):
         waiter = await ws.ping(arg.encode())
         await asyncio.wait_for(waiter, PING_TIMEOUT)
         await ws.send("pong:" + arg)
+    elif name == "stats":
+        await ws.send("stats:%d:%d" % (ws.bytes_read, ws.bytes_written))
     elif name == "close":
         code, _, reason = arg.partition(":")
         await ws.close(int(code), reason)
@@ -100,9 +174,9 @@ def options(compression):
 
 async def serve(opts):
     async def handler(ws):
-        await echo(ws, ws.path)
+        await echo(ws, urllib.parse.urlsplit(ws.path).path)
 
-    async with websockets.serve(handler, "127.0.0.1", 0, **opts) as server:
+    async with websockets.serve(handler, "127.0.0.1", 0, create_protocol=ServerProtocol, **opts) as server:
         report(event="listening", port=server.sockets[0].getsockname()[1])
         await asyncio.Future()
 
@@ -112,7 +186,13 @@ async def connect(url, opts):
     whether it went without error."""
     path = urllib.parse.urlsplit(url).path or "/"
     try:
-        ws = await websockets.connect(url, **opts)
+        kwargs = deflate_params(url)
+        if kwargs is not None:
+            # Absent from the list means not offered: the factory's
+            # default offers client_max_window_bits.
+            kwargs.setdefault("client_max_window_bits", None)
+            opts = dict(opts, compression=None, extensions=[ClientPerMessageDeflateFactory(**kwargs)])
+        ws = await websockets.connect(url, create_protocol=ClientProtocol, **opts)
     except Exception as exc:
         report(event="error", path=path, error=repr(exc))
         return False
