@@ -31,23 +31,7 @@ func BenchmarkEcho(b *testing.B) {
 				} else {
 					cc, sc = net.Pipe()
 				}
-				client := websocket.NewConnForTest(cc, true, websocket.TestConfig{})
-				server := websocket.NewConnForTest(sc, false, websocket.TestConfig{})
-				defer client.CloseNow()
-				defer server.CloseNow()
-				go func() {
-					var buf []byte
-					for {
-						typ, msg, err := server.ReadInto(context.Background(), buf)
-						if err != nil {
-							return
-						}
-						if server.Write(context.Background(), typ, msg) != nil {
-							return
-						}
-						buf = msg
-					}
-				}()
+				client := startEcho(b, cc, sc, websocket.TestConfig{}, websocket.TestConfig{})
 				ctx := context.Background()
 				msg := make([]byte, size.n)
 				buf := make([]byte, size.n)
@@ -65,6 +49,32 @@ func BenchmarkEcho(b *testing.B) {
 			})
 		}
 	}
+}
+
+// startEcho makes a client Conn of cc and a server Conn of sc, with their
+// configurations, and serves an echo on the server until b ends. It
+// returns the client.
+func startEcho(b *testing.B, cc, sc net.Conn, clientCfg, serverCfg websocket.TestConfig) *websocket.Conn {
+	client := websocket.NewConnForTest(cc, true, clientCfg)
+	server := websocket.NewConnForTest(sc, false, serverCfg)
+	b.Cleanup(func() {
+		client.CloseNow()
+		server.CloseNow()
+	})
+	go func() {
+		var buf []byte
+		for {
+			typ, msg, err := server.ReadInto(context.Background(), buf)
+			if err != nil {
+				return
+			}
+			if server.Write(context.Background(), typ, msg) != nil {
+				return
+			}
+			buf = msg
+		}
+	}()
+	return client
 }
 
 // memConn is a net.Conn whose reads replay a byte stream forever and

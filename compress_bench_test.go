@@ -89,23 +89,7 @@ func BenchmarkEchoCompressed(b *testing.B) {
 			b.Run(mode.name+"/"+size.name, func(b *testing.B) {
 				clientCfg, serverCfg := deflatePair(b, mode.opts)
 				cc, sc := wstest.TCPPair(b)
-				client := websocket.NewConnForTest(cc, true, websocket.TestConfig{Deflate: clientCfg})
-				server := websocket.NewConnForTest(sc, false, websocket.TestConfig{Deflate: serverCfg})
-				defer client.CloseNow()
-				defer server.CloseNow()
-				go func() {
-					var buf []byte
-					for {
-						typ, msg, err := server.ReadInto(context.Background(), buf)
-						if err != nil {
-							return
-						}
-						if server.Write(context.Background(), typ, msg) != nil {
-							return
-						}
-						buf = msg
-					}
-				}()
+				client := startEcho(b, cc, sc, websocket.TestConfig{Deflate: clientCfg}, websocket.TestConfig{Deflate: serverCfg})
 				msgs := jsonMessages(size.n, 8)
 				ctx := context.Background()
 				buf := make([]byte, size.n)

@@ -201,32 +201,13 @@ func lettersOf(n int, seed uint64) []byte {
 // Writer in several frames, then has the peer echo messages in
 // fragments, read with our Reader in small pieces.
 func testFragmentedCompressed(t *testing.T, ctx context.Context, s *session) {
-	tests := []struct {
-		typ   websocket.MessageType
-		size  int // bytes
-		chunk int // bytes per Write on the message writer
-	}{
+	tests := []streamedMessage{
 		{websocket.MessageText, 0, 1},
 		{websocket.MessageText, 100_000, 1000},
 		{websocket.MessageBinary, 40_003, 16 << 10},
 	}
 	for i, tc := range tests {
-		want := payloadOf(tc.typ, tc.size, uint64(i))
-		w, err := s.c.Writer(ctx, tc.typ)
-		if err != nil {
-			t.Fatalf("Writer(%v): %v", tc.typ, err)
-		}
-		for rest := want; len(rest) > 0; {
-			k := min(tc.chunk, len(rest))
-			if _, err := w.Write(rest[:k]); err != nil {
-				t.Fatalf("message writer Write(%d B) to %s: %v", k, s.peer, err)
-			}
-			rest = rest[k:]
-		}
-		if err := w.Close(); err != nil {
-			t.Fatalf("message writer Close to %s: %v", s.peer, err)
-		}
-		s.expect(t, ctx, tc.typ, want, fmt.Sprintf("echo of %v %d B written in %d B pieces", tc.typ, tc.size, tc.chunk))
+		s.streamEcho(t, ctx, tc, uint64(i))
 	}
 	s.command(t, ctx, "fragment:"+strconv.Itoa(peerFragments))
 	for i, m := range []message{

@@ -30,15 +30,40 @@ func testMessages(t *testing.T, ctx context.Context, s *session) {
 	}
 }
 
+// streamedMessage is a message written through our Writer in pieces.
+type streamedMessage struct {
+	typ   websocket.MessageType
+	size  int // bytes
+	chunk int // bytes per Write on the message writer
+}
+
+// streamEcho writes m (its payload made from seed) through our Writer,
+// chunk bytes per Write, and expects the peer's echo of it whole.
+func (s *session) streamEcho(t *testing.T, ctx context.Context, m streamedMessage, seed uint64) {
+	t.Helper()
+	want := payloadOf(m.typ, m.size, seed)
+	w, err := s.c.Writer(ctx, m.typ)
+	if err != nil {
+		t.Fatalf("Writer(%v): %v", m.typ, err)
+	}
+	for rest := want; len(rest) > 0; {
+		k := min(m.chunk, len(rest))
+		if _, err := w.Write(rest[:k]); err != nil {
+			t.Fatalf("message writer Write(%d B) to %s: %v", k, s.peer, err)
+		}
+		rest = rest[k:]
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("message writer Close to %s: %v", s.peer, err)
+	}
+	s.expect(t, ctx, m.typ, want, fmt.Sprintf("echo of %v %d B written in %d B pieces", m.typ, m.size, m.chunk))
+}
+
 // testFragmentedByUs streams messages through our Writer, which sends
 // them as several frames (cut anywhere, inside UTF-8 sequences too); the
 // peer reassembles them and echoes them whole.
 func testFragmentedByUs(t *testing.T, ctx context.Context, s *session) {
-	tests := []struct {
-		typ   websocket.MessageType
-		size  int // bytes
-		chunk int // bytes per Write on the message writer
-	}{
+	tests := []streamedMessage{
 		{websocket.MessageText, 0, 1},
 		{websocket.MessageText, 7, 1},
 		{websocket.MessageText, 100_000, 1000},   // buffered into 16 KiB frames
@@ -48,22 +73,7 @@ func testFragmentedByUs(t *testing.T, ctx context.Context, s *session) {
 		{websocket.MessageText, 8 << 20, 1 << 20},
 	}
 	for i, tc := range tests {
-		want := payloadOf(tc.typ, tc.size, uint64(i))
-		w, err := s.c.Writer(ctx, tc.typ)
-		if err != nil {
-			t.Fatalf("Writer(%v): %v", tc.typ, err)
-		}
-		for rest := want; len(rest) > 0; {
-			k := min(tc.chunk, len(rest))
-			if _, err := w.Write(rest[:k]); err != nil {
-				t.Fatalf("message writer Write(%d B) to %s: %v", k, s.peer, err)
-			}
-			rest = rest[k:]
-		}
-		if err := w.Close(); err != nil {
-			t.Fatalf("message writer Close to %s: %v", s.peer, err)
-		}
-		s.expect(t, ctx, tc.typ, want, fmt.Sprintf("echo of %v %d B written in %d B pieces", tc.typ, tc.size, tc.chunk))
+		s.streamEcho(t, ctx, tc, uint64(i))
 	}
 }
 
