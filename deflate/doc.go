@@ -108,7 +108,11 @@
 //     1), which gorilla/websocket and coder/websocket use; ws and
 //     python-websockets use zlib's default level 6 (python with memLevel
 //     5).
-//
-// There is no separate memory budget option: the memory of a connection
-// follows from the mode and the window bits, as tabulated above.
+//   - Memory budget: none beyond the window bits ([Options].MemoryBudget
+//     zero). A server that sets one keeps the windows it negotiates within
+//     it (the encoder's side first, since it costs twice the decoder's),
+//     and below 768 bytes it turns context takeover off; a client lowers
+//     what it offers the same way. No peer library has such an option;
+//     they bound memory through window bits (python-websockets, ws) or
+//     not at all.
 package deflate

@@ -6,12 +6,84 @@ import (
 	"testing"
 
 	"github.com/wirefast/websocket/deflate"
+	"github.com/wirefast/websocket/handshake"
 )
 
 // conn is the compression state of one connection.
 type conn struct {
 	e *deflate.Encoder
 	d *deflate.Decoder
+}
+
+// heapPerConfig is heapPerConn for the encoder and decoder a negotiated
+// configuration makes, after messages both ways.
+func heapPerConfig(cfg, peerCfg *deflate.Config, n int) float64 {
+	msgs := [][]byte{corpusMessage("json", 20000), corpusMessage("chat", 3000)}
+	// The peer's messages, compressed in turn by one encoder: every
+	// connection's decoder reads them in the same order.
+	var peer [][]byte
+	pe := peerCfg.NewEncoder()
+	for _, m := range msgs {
+		peer = append(peer, pe.Compress(nil, m))
+	}
+	conns := make([]conn, n)
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	var buf []byte
+	for i := range conns {
+		c := conn{cfg.NewEncoder(), cfg.NewDecoder()}
+		for _, m := range msgs {
+			buf = c.e.Compress(buf[:0], m)
+		}
+		for _, p := range peer {
+			if _, err := c.d.Decompress(buf[:0], p, -1); err != nil {
+				panic(err)
+			}
+		}
+		conns[i] = c
+	}
+	buf = nil
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	after := ms.HeapAlloc
+	runtime.KeepAlive(conns)
+	return float64(int64(after)-int64(before)) / float64(n)
+}
+
+// TestMemoryBudgetHeld checks that a server's Options.MemoryBudget holds
+// in practice: the heap an idle connection keeps after messages both
+// ways, with the windows negotiated under the budget, stays within the
+// budget plus the Encoder and Decoder structs (352 bytes, and some slack
+// for the allocator's size classes).
+func TestMemoryBudgetHeld(t *testing.T) {
+	for _, budget := range []int{100_000, 50_000, 12_287, 3000, 768} {
+		opts := &deflate.Options{Mode: deflate.ContextTakeover, ServerMaxWindowBits: 15, ClientMaxWindowBits: 15, MemoryBudget: budget}
+		offer, err := deflate.Offer(&deflate.Options{Mode: deflate.ContextTakeover})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := deflate.Accept(offer, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cli, err := deflate.Confirm([]handshake.Extension{srv.Response()}, &deflate.Options{Mode: deflate.ContextTakeover})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := heapPerConfig(srv, cli, 200)
+		t.Logf("budget %d (%s): %.0f bytes per connection", budget, formatResponse(srv), got)
+		if limit := float64(budget + 352 + 256); got > limit {
+			t.Errorf("budget %d: %.0f bytes per connection held, want at most %.0f", budget, got, limit)
+		}
+	}
+}
+
+func formatResponse(cfg *deflate.Config) string {
+	return string(handshake.AppendExtensions(nil, []handshake.Extension{cfg.Response()}))
 }
 
 // heapPerConn returns the live heap bytes per idle connection whose

@@ -332,3 +332,65 @@ func TestModeString(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryBudget checks how a budget lowers the window bits, the
+// costlier direction first, down to no context takeover: on a server
+// through the response to a browser's offer, on a client through its
+// offer.
+func TestMemoryBudget(t *testing.T) {
+	budget := func(base *deflate.Options, n int) *deflate.Options {
+		o := *base
+		o.MemoryBudget = n
+		return &o
+	}
+	const browser = "permessage-deflate; client_max_window_bits"
+	servers := []struct {
+		name     string
+		opts     *deflate.Options
+		response string
+	}{
+		{"fits 15/15", budget(wide, 1<<20), "permessage-deflate"},
+		{"exactly 15/15", budget(wide, 2<<15+1<<15), "permessage-deflate"},
+		{"encoder first", budget(wide, 64<<10), "permessage-deflate; server_max_window_bits=14"},
+		{"exactly the default 12/12", budget(takeover, 2<<12+1<<12), "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12"},
+		{"one byte short of 12/12", budget(takeover, 2<<12+1<<12-1), "permessage-deflate; server_max_window_bits=11; client_max_window_bits=12"},
+		{"smallest windows", budget(takeover, 2<<8+1<<8), "permessage-deflate; server_max_window_bits=8; client_max_window_bits=8"},
+		{"below the smallest", budget(wide, 2<<8+1<<8-1), "permessage-deflate; server_no_context_takeover; client_no_context_takeover"},
+		{"no takeover mode ignores it", budget(noTakeover, 1), "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12"},
+	}
+	for _, tc := range servers {
+		t.Run("server/"+tc.name, func(t *testing.T) {
+			cfg, err := deflate.Accept(parseExt(t, browser), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := formatExt(cfg.Response()); got != tc.response {
+				t.Errorf("response %q, want %q", got, tc.response)
+			}
+		})
+	}
+	clients := []struct {
+		name  string
+		opts  *deflate.Options
+		offer string
+	}{
+		{"fits 15/15", budget(takeover, 100_000), "permessage-deflate; client_max_window_bits"},
+		{"own window first", budget(takeover, 50_000), "permessage-deflate; client_max_window_bits=13"},
+		{"both", budget(takeover, 20_000), "permessage-deflate; server_max_window_bits=13; client_max_window_bits=12"},
+		{"below the smallest", budget(takeover, 500), "permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits"},
+	}
+	for _, tc := range clients {
+		t.Run("client/"+tc.name, func(t *testing.T) {
+			exts, err := deflate.Offer(tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := formatExt(exts...); got != tc.offer {
+				t.Errorf("offer %q, want %q", got, tc.offer)
+			}
+		})
+	}
+	if _, err := deflate.Offer(budget(takeover, -1)); !errors.Is(err, deflate.ErrOptions) {
+		t.Errorf("negative budget: %v, want ErrOptions", err)
+	}
+}

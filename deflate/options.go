@@ -1,6 +1,7 @@
 package deflate
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 )
@@ -124,6 +125,19 @@ type Options struct {
 	// DefaultThreshold, or DefaultThresholdContextTakeover in
 	// ContextTakeover mode; a negative value compresses every message.
 	Threshold int
+
+	// MemoryBudget bounds, in bytes, the compression state a connection
+	// keeps between messages in ContextTakeover mode: the encoder's
+	// window and hash table (2·2^w for its window bits w) plus the
+	// decoder's window (2^w for the peer's). The window bits used are
+	// lowered from ServerMaxWindowBits and ClientMaxWindowBits (or their
+	// defaults) until the state fits, the costlier direction first; if
+	// even 8-bit windows (768 bytes) do not fit, the connection uses
+	// NoContextTakeover, which holds nothing between messages. Zero means
+	// no bound beyond the window bits. Working buffers borrowed while a
+	// message is compressed or decompressed are shared through pools and
+	// not counted.
+	MemoryBudget int
 }
 
 // resolved returns a copy of o with the defaults of a server (or of a
@@ -149,13 +163,8 @@ func (o *Options) resolved(server bool) (Options, error) {
 	if r.Level == 0 {
 		r.Level = DefaultLevel
 	}
-	switch {
-	case r.Threshold < 0:
-		r.Threshold = 0
-	case r.Threshold == 0 && r.Mode == ContextTakeover:
-		r.Threshold = DefaultThresholdContextTakeover
-	case r.Threshold == 0:
-		r.Threshold = DefaultThreshold
+	if r.MemoryBudget < 0 {
+		return r, fmt.Errorf("%w: memory budget %d is negative", ErrOptions, r.MemoryBudget)
 	}
 	if server {
 		if r.ServerMaxWindowBits == 0 {
@@ -165,7 +174,55 @@ func (o *Options) resolved(server bool) (Options, error) {
 			r.ClientMaxWindowBits = DefaultServerWindowBits
 		}
 	}
+	if r.MemoryBudget > 0 && r.Mode == ContextTakeover {
+		r.fitBudget(server)
+	}
+	switch {
+	case r.Threshold < 0:
+		r.Threshold = 0
+	case r.Threshold == 0 && r.Mode == ContextTakeover:
+		r.Threshold = DefaultThresholdContextTakeover
+	case r.Threshold == 0:
+		r.Threshold = DefaultThreshold
+	}
 	return r, nil
+}
+
+// heldBytes is the compression state a connection keeps between messages
+// with context takeover both ways: the encoder's window and hash table,
+// and the decoder's window.
+func heldBytes(encBits, decBits int) int { return 2<<encBits + 1<<decBits }
+
+// fitBudget lowers r's window bits until heldBytes fits r.MemoryBudget,
+// or switches r to NoContextTakeover when even 8-bit windows do not. A
+// server encodes with ServerMaxWindowBits and decodes with
+// ClientMaxWindowBits; a client the other way round, and its zero fields
+// (nothing requested) stand for 15 bits and stay zero when 15 fits.
+func (r *Options) fitBudget(server bool) {
+	enc, dec := &r.ServerMaxWindowBits, &r.ClientMaxWindowBits
+	if !server {
+		enc, dec = dec, enc
+	}
+	e, d := cmp.Or(*enc, MaxWindowBits), cmp.Or(*dec, MaxWindowBits)
+	for heldBytes(e, d) > r.MemoryBudget {
+		switch {
+		case e > MinWindowBits && 2<<e >= 1<<d:
+			e--
+		case d > MinWindowBits:
+			d--
+		case e > MinWindowBits:
+			e--
+		default:
+			r.Mode = NoContextTakeover
+			return
+		}
+	}
+	if e != cmp.Or(*enc, MaxWindowBits) {
+		*enc = e
+	}
+	if d != cmp.Or(*dec, MaxWindowBits) {
+		*dec = d
+	}
 }
 
 func checkBits(name string, bits int) error {
