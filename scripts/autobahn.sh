@@ -17,23 +17,25 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 start=$SECONDS
 
-# serve starts wsecho with its arguments and prints the URL it listens on.
-serve() {
-	local log=$1
-	shift
-	"$bin/wsecho" -addr 127.0.0.1:0 "$@" >"$log" 2>&1 &
+# listening waits for a server's log to name its URL and prints it.
+listening() {
+	local log=$1 pattern=$2 url
 	for _ in $(seq 100); do
-		url=$(sed -n 's/^wsecho: listening on //p' "$log")
+		url=$(sed -n "$pattern" "$log")
 		[ -n "$url" ] && { echo "$url"; return; }
 		sleep 0.1
 	done
-	echo "autobahn.sh: wsecho did not start:" >&2
+	echo "autobahn.sh: no server URL in $log:" >&2
 	cat "$log" >&2
-	exit 1
+	return 1
 }
 
-plain=$(serve "$bin/plain.log")
-compress=$(serve "$bin/compress.log" -compress)
+# The servers start in this shell (not in a command substitution's
+# subshell), so that the EXIT trap's jobs -p finds and stops them.
+"$bin/wsecho" -addr 127.0.0.1:0 >"$bin/plain.log" 2>&1 &
+"$bin/wsecho" -addr 127.0.0.1:0 -compress >"$bin/compress.log" 2>&1 &
+plain=$(listening "$bin/plain.log" 's/^wsecho: listening on //p')
+compress=$(listening "$bin/compress.log" 's/^wsecho: listening on //p')
 "$bin/autobahn" -mode fuzzingclient -url "$plain" -agent wirefast -exclude '12.*,13.*' \
 	-out "$OUT/servers-plain" >"$bin/servers-plain.out" 2>&1 &
 p1=$!
@@ -42,12 +44,7 @@ p1=$!
 p2=$!
 "$bin/autobahn" -mode fuzzingserver -addr 127.0.0.1:0 -out "$OUT/clients" >"$bin/clients.out" 2>&1 &
 p3=$!
-for _ in $(seq 100); do
-	fuzz=$(sed -n 's/^fuzzing server listening on \(ws:[^ ]*\).*/\1/p' "$bin/clients.out")
-	[ -n "$fuzz" ] && break
-	sleep 0.1
-done
-[ -n "$fuzz" ] || { cat "$bin/clients.out" >&2; exit 1; }
+fuzz=$(listening "$bin/clients.out" 's/^fuzzing server listening on \(ws:[^ ]*\).*/\1/p')
 "$bin/wsecho" -autobahn-client "$fuzz" -agent wirefast -shutdown >"$bin/client.log" 2>&1 || {
 	cat "$bin/client.log" >&2
 	exit 1
