@@ -16,42 +16,15 @@ type conn struct {
 }
 
 // heapPerConfig is heapPerConn for the encoder and decoder a negotiated
-// configuration makes, after messages both ways.
+// configuration makes, the peer's messages coming from peerCfg's encoder.
 func heapPerConfig(cfg, peerCfg *deflate.Config, n int) float64 {
-	msgs := [][]byte{corpusMessage("json", 20000), corpusMessage("chat", 3000)}
-	// The peer's messages, compressed in turn by one encoder: every
-	// connection's decoder reads them in the same order.
-	var peer [][]byte
+	msgs := memoryMessages()
 	pe := peerCfg.NewEncoder()
+	var peer [][]byte
 	for _, m := range msgs {
 		peer = append(peer, pe.Compress(nil, m))
 	}
-	conns := make([]conn, n)
-	var ms runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	before := ms.HeapAlloc
-	var buf []byte
-	for i := range conns {
-		c := conn{cfg.NewEncoder(), cfg.NewDecoder()}
-		for _, m := range msgs {
-			buf = c.e.Compress(buf[:0], m)
-		}
-		for _, p := range peer {
-			if _, err := c.d.Decompress(buf[:0], p, -1); err != nil {
-				panic(err)
-			}
-		}
-		conns[i] = c
-	}
-	buf = nil
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	after := ms.HeapAlloc
-	runtime.KeepAlive(conns)
-	return float64(int64(after)-int64(before)) / float64(n)
+	return heapHeld(n, msgs, peer, func() conn { return conn{cfg.NewEncoder(), cfg.NewDecoder()} })
 }
 
 // TestMemoryBudgetHeld checks that a server's Options.MemoryBudget holds
@@ -88,14 +61,29 @@ func formatResponse(cfg *deflate.Config) string {
 
 // heapPerConn returns the live heap bytes per idle connection whose
 // encoder and decoder use windowBits and takeover, after each has sent and
-// received a few messages. Two collections empty the pools, so buffers
-// parked in them are not counted.
+// received a few messages.
 func heapPerConn(windowBits int, takeover bool, n int) float64 {
-	msgs := [][]byte{corpusMessage("json", 20000), corpusMessage("chat", 3000)}
-	var peer []byte
+	msgs := memoryMessages()
+	var peer [][]byte
 	for _, m := range msgs {
-		peer = deflate.NewEncoder(windowBits, false, deflate.BestSpeed).Compress(peer[:0], m)
+		peer = append(peer, deflate.NewEncoder(windowBits, false, deflate.BestSpeed).Compress(nil, m))
 	}
+	return heapHeld(n, msgs, peer, func() conn {
+		return conn{deflate.NewEncoder(windowBits, takeover, deflate.BestSpeed), deflate.NewDecoder(windowBits, takeover)}
+	})
+}
+
+// memoryMessages are the messages each connection of the memory tests
+// sends, and receives compressed.
+func memoryMessages() [][]byte {
+	return [][]byte{corpusMessage("json", 20000), corpusMessage("chat", 3000)}
+}
+
+// heapHeld makes n connections with newConn, has each compress msgs and
+// decompress peer in order, and returns the live heap bytes each holds
+// afterwards. Two collections empty the pools, so buffers parked in them
+// are not counted.
+func heapHeld(n int, msgs, peer [][]byte, newConn func() conn) float64 {
 	conns := make([]conn, n)
 	var ms runtime.MemStats
 	runtime.GC()
@@ -104,12 +92,14 @@ func heapPerConn(windowBits int, takeover bool, n int) float64 {
 	before := ms.HeapAlloc
 	var buf []byte
 	for i := range conns {
-		c := conn{deflate.NewEncoder(windowBits, takeover, deflate.BestSpeed), deflate.NewDecoder(windowBits, takeover)}
+		c := newConn()
 		for _, m := range msgs {
 			buf = c.e.Compress(buf[:0], m)
 		}
-		if _, err := c.d.Decompress(buf[:0], peer, -1); err != nil {
-			panic(err)
+		for _, p := range peer {
+			if _, err := c.d.Decompress(buf[:0], p, -1); err != nil {
+				panic(err)
+			}
 		}
 		conns[i] = c
 	}
