@@ -84,7 +84,7 @@ type Conn struct {
 	readLimit atomic.Int64
 	readErr   error           // sticky: once set, every read returns it
 	readCtx   context.Context // of the read in progress; bounds pong replies
-	rwatch    ctxWatch        // interrupts reads when their context ends
+	rwatch    watchSlot       // interrupts reads when their context ends
 	msgSeq    uint64          // counts messages handed out by Reader
 	mr        messageReader   // the reader Reader returns
 	ctrl      [protocol.MaxControlPayload]byte
@@ -108,9 +108,9 @@ type Conn struct {
 	hdr       [protocol.MaxHeaderSize]byte
 	wvec      net.Buffers
 	wvecArr   [2][]byte
-	vectored  bool     // nc writes net.Buffers with one writev
-	writeErr  error    // sticky, under frameLock
-	wwatch    ctxWatch // interrupts writes when their context ends; under frameLock
+	vectored  bool      // nc writes net.Buffers with one writev
+	writeErr  error     // sticky, under frameLock
+	wwatch    watchSlot // interrupts writes when their context ends; under frameLock
 	mw        messageWriter
 
 	// Closing.
@@ -164,8 +164,6 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 	}
 	c.readLimit.Store(cfg.readLimit)
 	c.rb.init(nc, buffered)
-	c.rwatch.init(c, false)
-	c.wwatch.init(c, true)
 	c.pollFD = c.rb.fd()
 	c.vectored = isVectored(nc)
 	c.msgDone = true

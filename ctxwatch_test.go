@@ -41,9 +41,13 @@ func BenchmarkReadCancelable(b *testing.B) {
 
 // watched returns the context c's read watch holds on to.
 func watched(c *Conn) context.Context {
-	c.rwatch.mu.Lock()
-	defer c.rwatch.mu.Unlock()
-	return c.rwatch.ctx
+	w := c.rwatch.Load()
+	if w == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ctx
 }
 
 // TestCtxWatch checks the reuse of a read context's watch: a context

@@ -212,7 +212,7 @@ func (nc *netConn) readPayload(ctx context.Context, p []byte) (int, error) {
 	if c.msgDone {
 		return 0, io.EOF
 	}
-	c.rwatch.begin(ctx)
+	c.rwatch.begin(c, false, ctx)
 	n, err := nc.mr.read(p)
 	interrupted := c.rwatch.end(ctx)
 	if err != nil && err != io.EOF {

@@ -43,7 +43,7 @@ func (c *Conn) readMessage(ctx context.Context, dst []byte) (MessageType, []byte
 		return 0, dst, err
 	}
 	defer c.readLock.unlock()
-	c.rwatch.begin(ctx)
+	c.rwatch.begin(c, false, ctx)
 	typ, dst, err := c.readWhole(dst)
 	interrupted := c.rwatch.end(ctx)
 	if err != nil {

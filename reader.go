@@ -19,7 +19,7 @@ func (c *Conn) Reader(ctx context.Context) (MessageType, io.Reader, error) {
 		return 0, nil, err
 	}
 	defer c.readLock.unlock()
-	c.rwatch.begin(ctx)
+	c.rwatch.begin(c, false, ctx)
 	typ, err := c.nextMessage()
 	interrupted := c.rwatch.end(ctx)
 	if err != nil {
@@ -53,7 +53,7 @@ func (r *messageReader) Read(p []byte) (int, error) {
 	if c.msgDone {
 		return 0, io.EOF
 	}
-	c.rwatch.begin(r.ctx)
+	c.rwatch.begin(c, false, r.ctx)
 	n, err := r.read(p)
 	interrupted := c.rwatch.end(r.ctx)
 	if err != nil && err != io.EOF {

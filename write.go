@@ -210,7 +210,7 @@ func (c *Conn) write(ctx context.Context, op protocol.Opcode, do func() (int64, 
 	if op != protocol.OpClose && op != protocol.OpPong && c.closeSent.Load() {
 		return ErrCloseSent
 	}
-	c.wwatch.begin(ctx)
+	c.wwatch.begin(c, true, ctx)
 	n, err := do()
 	if c.wwatch.end(ctx) && err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 		if n == 0 {
