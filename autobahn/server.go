@@ -49,6 +49,7 @@ type Server struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
 	conns    map[net.Conn]bool
+	running  int                          // /runCase connections being served
 	results  map[string]map[string]Result // agent -> id -> result
 	order    []Result
 	closed   bool
@@ -266,6 +267,9 @@ func (s *Server) serve(conn net.Conn) {
 		if _, ok := accept(""); !ok {
 			return
 		}
+		// A client may ask as soon as its side of the last case is
+		// closed, before this side has finished judging it.
+		s.waitIdle()
 		if s.opts.OutDir != "" {
 			_ = WriteReports(s.opts.OutDir, s.Results())
 		}
@@ -285,6 +289,8 @@ func (s *Server) serve(conn net.Conn) {
 			reject(http.StatusInternalServerError, err)
 			return
 		}
+		s.caseStarted()
+		defer s.caseEnded()
 		s.runCase(conn, br, rx, sr, c, n, agent, started)
 	default:
 		reject(http.StatusNotFound, fmt.Errorf("unknown path %s", sr.req.URL.Path))
@@ -357,6 +363,30 @@ func (s *Server) waitResult(agent, id string) (Result, bool) {
 		s.cond.Wait()
 	}
 	return Result{}, false
+}
+
+// caseStarted and caseEnded count the /runCase connections being served.
+func (s *Server) caseStarted() {
+	s.mu.Lock()
+	s.running++
+	s.mu.Unlock()
+}
+
+func (s *Server) caseEnded() {
+	s.mu.Lock()
+	s.running--
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// waitIdle waits until no case is being served or the server closes, so
+// that every case run so far has its result.
+func (s *Server) waitIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.running > 0 && !s.closed {
+		s.cond.Wait()
+	}
 }
 
 // stop closes Done once.
