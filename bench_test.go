@@ -51,6 +51,48 @@ func BenchmarkEcho(b *testing.B) {
 	}
 }
 
+// BenchmarkEchoPipelined measures a server echoing bursts of 16 messages
+// that a raw client writes in one system call, as a pipelining client
+// does, with and without ConnOptions.CoalesceWrites. One op is a burst.
+func BenchmarkEchoPipelined(b *testing.B) {
+	const burst = 16
+	for _, coalesce := range []bool{false, true} {
+		for _, size := range benchSizes[:2] {
+			name := "plain/" + size.name
+			if coalesce {
+				name = "coalesce/" + size.name
+			}
+			b.Run(name, func(b *testing.B) {
+				cc, sc := wstest.TCPPair(b)
+				server := websocket.NewConnForTest(sc, false, websocket.TestConfig{CoalesceWrites: coalesce})
+				b.Cleanup(func() { server.CloseNow() })
+				go func() {
+					var buf []byte
+					for {
+						typ, msg, err := server.ReadInto(context.Background(), buf)
+						if err != nil || server.Write(context.Background(), typ, msg) != nil {
+							return
+						}
+						buf = msg
+					}
+				}()
+				in := maskedFrames(size.n, burst)
+				out := make([]byte, burst*(protocol.Header{Length: int64(size.n)}.HeaderSize()+size.n))
+				b.SetBytes(int64(burst * size.n))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := cc.Write(in); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := io.ReadFull(cc, out); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
 // startEcho makes a client Conn of cc and a server Conn of sc, with their
 // configurations, and serves an echo on the server until b ends. It
 // returns the client.

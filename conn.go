@@ -78,8 +78,8 @@ type Conn struct {
 	frame     protocol.Header // current data frame
 	frameLeft int64           // payload bytes of frame not read yet
 	maskPos   int             // key position for the next payload byte
-	msgText   bool            // the message being read is text
 	msgLen    int64           // bytes of the current message read so far
+	msgText   bool            // the message being read is text
 	msgDone   bool            // the current message has been read completely
 	readLimit atomic.Int64
 	readErr   error           // sticky: once set, every read returns it
@@ -112,6 +112,8 @@ type Conn struct {
 	writeErr  error     // sticky, under frameLock
 	wwatch    watchSlot // interrupts writes when their context ends; under frameLock
 	mw        messageWriter
+	held      int           // bytes of frames held in wbuf by CoalesceWrites; under frameLock
+	coalesce  atomic.Uint32 // coalesceReadAhead | coalesceHeld (coalesce.go)
 
 	// Closing.
 	closeMu     sync.Mutex  // serializes the transitions below
@@ -133,11 +135,12 @@ type Conn struct {
 // connConfig holds the per-connection settings shared by Accept and Dial,
 // with defaults filled in.
 type connConfig struct {
-	readLimit    int64
-	closeTimeout time.Duration
-	pingInterval time.Duration
-	pongTimeout  time.Duration
-	deflate      *deflate.Config // negotiated permessage-deflate, or nil
+	readLimit      int64
+	closeTimeout   time.Duration
+	pingInterval   time.Duration
+	pongTimeout    time.Duration
+	deflate        *deflate.Config // negotiated permessage-deflate, or nil
+	coalesceWrites bool
 }
 
 // newConn wraps nc, whose opening handshake is done; buffered holds bytes

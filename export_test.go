@@ -18,6 +18,8 @@ type TestConfig struct {
 	// Deflate, when set, is the negotiated permessage-deflate; its
 	// Server field is set from the role.
 	Deflate *deflate.Config
+	// CoalesceWrites is ConnOptions.CoalesceWrites.
+	CoalesceWrites bool
 }
 
 // NewConnForTest wraps nc, as if the opening handshake had just
@@ -32,6 +34,8 @@ func NewConnForTest(nc net.Conn, client bool, tc TestConfig) *Conn {
 		closeTimeout: tc.CloseTimeout,
 		pingInterval: tc.PingInterval,
 		pongTimeout:  tc.PongTimeout,
+
+		coalesceWrites: tc.CoalesceWrites,
 	}
 	if tc.Deflate != nil {
 		d := *tc.Deflate

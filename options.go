@@ -31,6 +31,18 @@ type ConnOptions struct {
 	// CompressionDisabled, means no compression. See package deflate for
 	// the fields, their defaults and the memory each mode costs.
 	Compression *CompressionOptions
+	// CoalesceWrites holds back a message written while more input is
+	// already buffered for the reader, and sends the held messages in one
+	// system call when the reader next waits for input (or when 16 KiB
+	// are held, a control frame goes out, or Flush is called). A server
+	// whose reading goroutine writes the replies (an echo, a
+	// request/response loop, a Receive handler) then answers a burst of
+	// pipelined small messages with one write instead of one per message,
+	// several times fewer system calls. The cost: a message written by
+	// another goroutine, or by the reader before it stops reading for a
+	// while, can wait until that reader reads again; call Conn.Flush when
+	// that matters. Off by default.
+	CoalesceWrites bool
 }
 
 // config returns the connection settings with defaults filled in.
@@ -40,6 +52,8 @@ func (o *ConnOptions) config() connConfig {
 		closeTimeout: o.CloseTimeout,
 		pingInterval: max(o.PingInterval, 0),
 		pongTimeout:  o.PongTimeout,
+
+		coalesceWrites: o.CoalesceWrites,
 	}
 	switch {
 	case cfg.readLimit == 0:

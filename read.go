@@ -49,6 +49,7 @@ func (c *Conn) readMessage(ctx context.Context, dst []byte) (MessageType, []byte
 	if err != nil {
 		return 0, dst, c.readError(ctx, interrupted, err)
 	}
+	c.markReadAhead()
 	return typ, dst, nil
 }
 
@@ -296,6 +297,7 @@ func (c *Conn) readHeader() (protocol.Header, error) {
 		if c.nonBlocking && c.msgDone && len(b) == 0 {
 			fill = c.rb.tryFill // receive mode, idle: give the goroutine back
 		}
+		c.flushBeforeRead()
 		if err := fill(); err != nil {
 			if err == io.EOF {
 				// Even between messages: a peer ends with a close frame.
@@ -373,6 +375,7 @@ func (c *Conn) readRaw(p []byte) (int, error) {
 	}
 	var n int
 	var err error
+	c.flushBeforeRead()
 	if len(p) >= directReadMin {
 		n, err = c.rb.readDirect(p)
 	} else if err = c.rb.fill(); err == nil {
@@ -390,6 +393,7 @@ func (c *Conn) readRaw(p []byte) (int, error) {
 func (c *Conn) skipPayload() error {
 	for c.frameLeft > 0 {
 		if len(c.rb.buffered()) == 0 {
+			c.flushBeforeRead()
 			if err := c.rb.fill(); err != nil {
 				return err
 			}

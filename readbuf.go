@@ -48,8 +48,8 @@ type readBuf struct {
 	large bool
 
 	// State of one raw read, set up for rawReadFn.
-	rawDst    []byte // read into this instead of the buffer when non-nil
 	rawPoll   bool   // return errWouldBlock instead of waiting for data
+	rawDst    []byte // read into this instead of the buffer when non-nil
 	rawN      int
 	rawErr    error
 	rawReadFn func(fd uintptr) bool // r.rawRead, bound once to avoid an allocation per read

@@ -110,6 +110,7 @@ func (r *receiver) ready() {
 			r.finish(err)
 			return
 		}
+		c.markReadAhead()
 		r.handler(typ, msg)
 		bufpool.Put(buf)
 	}

@@ -184,36 +184,56 @@ func (w *messageWriter) writeCompressed(p []byte) (int, error) {
 // writeFrame writes one frame, holding the frame lock. An error breaks
 // the connection unless ctx ended before any byte went out.
 func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op protocol.Opcode, p []byte) error {
-	return c.write(ctx, op, func() (int64, error) {
+	// After our close frame, only the close frame and pongs may go out.
+	refuseAfterClose := op != protocol.OpClose && op != protocol.OpPong
+	return c.write(ctx, refuseAfterClose, func() (int64, error) {
 		return c.writeFrameLocked(protocol.Header{Fin: fin, RSV: rsv, Opcode: op, Length: int64(len(p))}, p)
 	})
 }
 
 // writeRaw writes an already framed data message.
 func (c *Conn) writeRaw(ctx context.Context, frame []byte) error {
-	return c.write(ctx, protocol.OpBinary, func() (int64, error) {
-		n, err := c.nc.Write(frame)
-		return int64(n), err
+	return c.write(ctx, true, func() (int64, error) {
+		room, n, err := c.roomToHold(len(frame), false)
+		if err != nil {
+			return n, err
+		}
+		if room != nil {
+			copy(room, frame)
+			return c.hold(len(room), false)
+		}
+		m, err := c.nc.Write(frame)
+		return int64(m), err
 	})
 }
 
-// write runs do, which writes a frame of type op, under the frame lock
-// and ctx, recording a failure as the connection's write error.
-func (c *Conn) write(ctx context.Context, op protocol.Opcode, do func() (int64, error)) error {
+// write runs do, which writes a frame, under the frame lock and ctx,
+// recording a failure as the connection's write error. refuseAfterClose
+// makes it fail with ErrCloseSent once our close frame has gone out.
+func (c *Conn) write(ctx context.Context, refuseAfterClose bool, do func() (int64, error)) error {
 	if err := lock(ctx, c.frameLock); err != nil {
 		return err
 	}
 	defer unlock(c.frameLock)
+	return c.writeLocked(ctx, refuseAfterClose, do)
+}
+
+// writeLocked is write with the frame lock held.
+func (c *Conn) writeLocked(ctx context.Context, refuseAfterClose bool, do func() (int64, error)) error {
 	if c.writeErr != nil {
 		return c.writeErr
 	}
-	if op != protocol.OpClose && op != protocol.OpPong && c.closeSent.Load() {
+	if refuseAfterClose && c.closeSent.Load() {
 		return ErrCloseSent
 	}
+	// Frames held by CoalesceWrites were reported written: once do has
+	// tried to send them, an interrupted write cannot leave the
+	// connection usable.
+	held := c.held > 0
 	c.wwatch.begin(c, true, ctx)
 	n, err := do()
 	if c.wwatch.end(ctx) && err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
-		if n == 0 {
+		if n == 0 && !held {
 			return ctx.Err()
 		}
 		err = ctx.Err()
@@ -227,11 +247,19 @@ func (c *Conn) write(ctx context.Context, op protocol.Opcode, do func() (int64, 
 }
 
 // writeFrameLocked encodes h and writes it with payload p, masking as the
-// role requires. It returns the number of bytes written.
+// role requires, or holds it (see coalesce.go). It returns the number of
+// bytes written.
 func (c *Conn) writeFrameLocked(h protocol.Header, p []byte) (int64, error) {
 	if c.role == protocol.RoleClient {
 		h.Masked = true
 		h.Key = newMaskKey()
+	}
+	if c.held > 0 || c.coalesce.Load()&coalesceReadAhead != 0 {
+		if n, done, err := c.holdFrame(h, p); done {
+			return n, err
+		}
+	}
+	if h.Masked {
 		return c.writeMasked(h, p)
 	}
 	if c.vectored && len(p) >= vectoredWriteMin {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Autobahn cases (our Go port, autobahn/) against wirefast:
 #   servers-plain     cmd/wsecho, sections 1-10 (12 and 13 need compression)
-#   servers-compress  cmd/wsecho -compress, all 517 cases
-#   clients           wsecho -autobahn-client against the fuzzing server, all 517
+#   servers-compress  cmd/wsecho -compress -coalesce, all 517 cases
+#   clients           wsecho -autobahn-client -coalesce against the fuzzing server, all 517
 # The three runs go concurrently. Reports land in $OUT (default
 # autobahn/reports); the script prints each run's counts and fails when a
 # case is FAILED, NON-STRICT or UNIMPLEMENTED (INFORMATIONAL is fine).
@@ -33,7 +33,7 @@ listening() {
 # The servers start in this shell (not in a command substitution's
 # subshell), so that the EXIT trap's jobs -p finds and stops them.
 "$bin/wsecho" -addr 127.0.0.1:0 >"$bin/plain.log" 2>&1 &
-"$bin/wsecho" -addr 127.0.0.1:0 -compress >"$bin/compress.log" 2>&1 &
+"$bin/wsecho" -addr 127.0.0.1:0 -compress -coalesce >"$bin/compress.log" 2>&1 &
 plain=$(listening "$bin/plain.log" 's/^wsecho: listening on //p')
 compress=$(listening "$bin/compress.log" 's/^wsecho: listening on //p')
 "$bin/autobahn" -mode fuzzingclient -url "$plain" -agent wirefast -exclude '12.*,13.*' \
@@ -45,7 +45,7 @@ p2=$!
 "$bin/autobahn" -mode fuzzingserver -addr 127.0.0.1:0 -out "$OUT/clients" >"$bin/clients.out" 2>&1 &
 p3=$!
 fuzz=$(listening "$bin/clients.out" 's/^fuzzing server listening on \(ws:[^ ]*\).*/\1/p')
-"$bin/wsecho" -autobahn-client "$fuzz" -agent wirefast -shutdown >"$bin/client.log" 2>&1 || {
+"$bin/wsecho" -autobahn-client "$fuzz" -agent wirefast -coalesce -shutdown >"$bin/client.log" 2>&1 || {
 	cat "$bin/client.log" >&2
 	exit 1
 }

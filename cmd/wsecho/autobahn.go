@@ -60,8 +60,9 @@ func autobahnMode(ctx context.Context, cfg *config, stdout, stderr io.Writer) er
 // verdict is the server's to give, so errors are only logged.
 func runCase(ctx context.Context, caseURL string, cfg *config, stderr io.Writer) {
 	c, _, err := websocket.Dial(ctx, caseURL, &websocket.DialOptions{ConnOptions: websocket.ConnOptions{
-		ReadLimit:   -1, // section 9 sends messages of up to 16 MiB
-		Compression: &websocket.CompressionOptions{Mode: websocket.CompressionContextTakeover},
+		ReadLimit:      -1, // section 9 sends messages of up to 16 MiB
+		Compression:    &websocket.CompressionOptions{Mode: websocket.CompressionContextTakeover},
+		CoalesceWrites: cfg.coalesce,
 	}})
 	if err != nil {
 		if cfg.verbose {

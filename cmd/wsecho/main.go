@@ -18,6 +18,8 @@
 //	             0 or negative means no limit
 //	-compress    accept permessage-deflate with context takeover and
 //	             windows of up to 15 bits (RFC 7692)
+//	-coalesce    send the echoes of pipelined messages in one write
+//	             (ConnOptions.CoalesceWrites), also with -autobahn-client
 //	-v           log connections and why they ended to stderr
 //
 // With -autobahn-client URL [-agent NAME], wsecho does not serve: it runs
@@ -71,6 +73,7 @@ type config struct {
 	stream    bool
 	readLimit int64 // as given: <= 0 means no limit
 	compress  bool
+	coalesce  bool
 	verbose   bool
 
 	autobahnURL string // -autobahn-client: run the client against this fuzzing server
@@ -88,6 +91,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.stream, "stream", false, "echo messages as a stream of frames instead of reading them whole")
 	fs.Int64Var(&c.readLimit, "read-limit", defaultReadLimit, "largest message accepted, in bytes; 0 or negative means no limit")
 	fs.BoolVar(&c.compress, "compress", false, "accept permessage-deflate (context takeover, windows up to 15 bits)")
+	fs.BoolVar(&c.coalesce, "coalesce", false, "coalesce the echoes of pipelined messages into one write (ConnOptions.CoalesceWrites)")
 	fs.BoolVar(&c.verbose, "v", false, "log connections to stderr")
 	fs.StringVar(&c.autobahnURL, "autobahn-client", "", "run wirefast's client through the Autobahn fuzzing server at this ws:// URL instead of serving")
 	fs.StringVar(&c.agent, "agent", "wirefast", "agent name reported to the fuzzing server (with -autobahn-client)")

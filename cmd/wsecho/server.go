@@ -47,7 +47,7 @@ func newServer(cfg *config, stderr io.Writer) *server {
 		raw:  cfg.raw,
 		echo: echo,
 		opts: &websocket.AcceptOptions{
-			ConnOptions:    websocket.ConnOptions{ReadLimit: limit},
+			ConnOptions:    websocket.ConnOptions{ReadLimit: limit, CoalesceWrites: cfg.coalesce},
 			OriginPatterns: []string{"*"}, // a test server: any page may connect
 			Header:         http.Header{"Server": {serverName}},
 		},

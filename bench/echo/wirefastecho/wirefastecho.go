@@ -18,13 +18,13 @@ var Server = echo.Server{
 	Proto:  echo.ProtoWebSocket,
 	Modes: []echo.Mode{
 		{Name: "read-raw", Doc: "AcceptConn, a goroutine looping on ReadInto and Write",
-			Serve: serveRaw(readLoop, nil), Deflate: serveRaw(readLoop, deflateOptions), Idle: true},
+			Serve: serveRaw(readLoop, plainOptions), Deflate: serveRaw(readLoop, deflateOptions), Idle: true},
 		{Name: "receive-raw", Doc: "AcceptConn, Conn.Receive writing each message back",
-			Serve: serveRaw(receive, nil), Deflate: serveRaw(receive, deflateOptions), Idle: true},
+			Serve: serveRaw(receive, plainOptions), Deflate: serveRaw(receive, deflateOptions), Idle: true},
 		{Name: "read-http", Doc: "net/http and Accept, a goroutine looping on ReadInto and Write",
-			Serve: serveHTTP(readLoop, nil), Deflate: serveHTTP(readLoop, deflateOptions), Idle: true},
+			Serve: serveHTTP(readLoop, plainOptions), Deflate: serveHTTP(readLoop, deflateOptions), Idle: true},
 		{Name: "receive-http", Doc: "net/http and Accept, Conn.Receive writing each message back",
-			Serve: serveHTTP(receive, nil), Deflate: serveHTTP(receive, deflateOptions)},
+			Serve: serveHTTP(receive, plainOptions), Deflate: serveHTTP(receive, deflateOptions)},
 	},
 }
 
@@ -57,10 +57,18 @@ func receive(c *websocket.Conn) {
 	}
 }
 
-// deflateOptions enables permessage-deflate without context takeover,
-// at the default level (BestSpeed) and threshold (128 bytes).
+// plainOptions coalesce the echoes of pipelined messages into one write:
+// each mode's reading goroutine writes the replies, the use
+// ConnOptions.CoalesceWrites is for.
+var plainOptions = &websocket.AcceptOptions{ConnOptions: websocket.ConnOptions{
+	CoalesceWrites: true,
+}}
+
+// deflateOptions add permessage-deflate without context takeover, at the
+// default level (BestSpeed) and threshold (128 bytes).
 var deflateOptions = &websocket.AcceptOptions{ConnOptions: websocket.ConnOptions{
-	Compression: &websocket.CompressionOptions{Mode: websocket.CompressionNoContextTakeover},
+	CoalesceWrites: true,
+	Compression:    &websocket.CompressionOptions{Mode: websocket.CompressionNoContextTakeover},
 }}
 
 func serveRaw(handle func(*websocket.Conn), opts *websocket.AcceptOptions) func(net.Listener) error {

@@ -1,0 +1,148 @@
+package websocket
+
+import (
+	"context"
+	"runtime"
+
+	"github.com/wirefast/websocket/internal/bufpool"
+	"github.com/wirefast/websocket/mask"
+	"github.com/wirefast/websocket/protocol"
+)
+
+// Write coalescing (ConnOptions.CoalesceWrites). A data frame written
+// while the reader has more input buffered, so that it will return
+// without waiting on the socket, is appended to the write buffer instead
+// of being sent. The held frames go out together: with the next frame
+// that does not join them (a control frame, one too large), when the
+// buffer is full, on Flush, or when the reader is about to read from the
+// socket. An echo or request/response loop over pipelined small messages
+// then makes one write system call per batch of input rather than one per
+// message.
+//
+// The reader and the writers agree through c.coalesce, one word with two
+// flags, changed only by atomic read-modify-write operations, so that of
+// a writer holding a frame and the reader going to the socket at the same
+// moment one always sees the other: the reader clears readAhead and
+// sends the held frames if held was set; a writer sets held and sends
+// them itself if readAhead was already clear. Every writer that does I/O
+// while frames are held sends them first, clearing held before its
+// system call, so the reader never waits behind a blocked write.
+const (
+	coalesceReadAhead uint32 = 1 << iota // the reader has input buffered
+	coalesceHeld                         // frames wait in the write buffer
+)
+
+// Flush sends the frames that [ConnOptions.CoalesceWrites] is holding
+// back, if any. It is needed only when the goroutine reading c will not
+// read again soon: the reader sends them itself before it next waits for
+// input.
+func (c *Conn) Flush(ctx context.Context) error {
+	if c.coalesce.Load()&coalesceHeld == 0 {
+		return nil
+	}
+	return c.write(ctx, false, c.sendHeld)
+}
+
+// markReadAhead, called when the reader hands out a message, tells the
+// writers whether it has more input buffered. Clearing the flag sends
+// nothing: the next frame written goes out at once with the held ones,
+// and if none is, flushBeforeRead sends them.
+func (c *Conn) markReadAhead() {
+	if !c.cfg.coalesceWrites {
+		return
+	}
+	ahead := c.coalesce.Load()&coalesceReadAhead != 0
+	switch more := len(c.rb.buffered()) > 0; {
+	case more && !ahead:
+		c.coalesce.Or(coalesceReadAhead)
+	case !more && ahead:
+		c.coalesce.And(^coalesceReadAhead)
+	}
+}
+
+// flushBeforeRead is called by the reader before it reads from the
+// socket: it clears readAhead and sends the held frames, if any, bounded
+// by the read's context. The frame lock's holder is then either about to
+// send them itself or in a short section with no I/O, so the reader
+// yields until it gets the lock or held is cleared.
+func (c *Conn) flushBeforeRead() {
+	if c.coalesce.Load() == 0 || c.coalesce.And(^coalesceReadAhead)&coalesceHeld == 0 {
+		return
+	}
+	for c.coalesce.Load()&coalesceHeld != 0 {
+		select {
+		case c.frameLock <- struct{}{}:
+			// A read whose context is done fails without breaking the
+			// connection; the held frames then go with the next write.
+			if ctx := c.readCtx; ctx.Err() == nil {
+				// A failure breaks the connection, which the read sees.
+				_ = c.writeLocked(ctx, false, c.sendHeld)
+			}
+			unlock(c.frameLock)
+			return
+		default:
+			runtime.Gosched()
+		}
+	}
+}
+
+// roomToHold is called under the frame lock before a frame of size bytes
+// is written. When frames are held, or a data frame may be held, it
+// returns room for the frame after the held ones, to be filled and passed
+// to hold; otherwise nil, having sent the held frames if the new one does
+// not fit beside them, so that the caller sends it the usual way.
+func (c *Conn) roomToHold(size int, control bool) ([]byte, int64, error) {
+	if c.held == 0 && (control || c.coalesce.Load()&coalesceReadAhead == 0) {
+		return nil, 0, nil
+	}
+	if c.held+size > writeBufferSize {
+		n, err := c.sendHeld()
+		return nil, n, err
+	}
+	if c.wbuf == nil {
+		c.wbuf = bufpool.Get(writeBufferSize)
+	}
+	return (*c.wbuf)[c.held : c.held+size], 0, nil
+}
+
+// holdFrame is writeFrameLocked's part when frames are held or may be:
+// it appends the frame to them if it fits, and reports done; otherwise it
+// sends the held frames and leaves the frame to the caller.
+func (c *Conn) holdFrame(h protocol.Header, p []byte) (n int64, done bool, err error) {
+	control := h.Opcode.IsControl()
+	room, n, err := c.roomToHold(h.HeaderSize()+len(p), control)
+	if err != nil || room == nil {
+		return n, err != nil, err
+	}
+	k := protocol.EncodeHeader(&c.hdr, h)
+	copy(room, c.hdr[:k])
+	copy(room[k:], p)
+	if h.Masked {
+		mask.Apply(h.Key, 0, room[k:])
+	}
+	n, err = c.hold(len(room), control)
+	return n, true, err
+}
+
+// hold keeps the size bytes just written into the room roomToHold gave,
+// and sends everything held unless the frame is data and the reader will
+// be back without waiting.
+func (c *Conn) hold(size int, control bool) (int64, error) {
+	c.held += size
+	if !control && c.coalesce.Or(coalesceHeld)&coalesceReadAhead != 0 {
+		return 0, nil
+	}
+	return c.sendHeld()
+}
+
+// sendHeld writes the held frames, under the frame lock.
+func (c *Conn) sendHeld() (int64, error) {
+	if c.held == 0 {
+		return 0, nil
+	}
+	c.coalesce.And(^coalesceHeld)
+	n, err := c.nc.Write((*c.wbuf)[:c.held])
+	c.held = 0
+	c.releaseWriteBuf()
+	return int64(n), err
+}
