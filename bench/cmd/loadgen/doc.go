@@ -14,4 +14,9 @@
 // prints "echoed"), and exits when standard input ends:
 //
 //	loadgen -addr 127.0.0.1:8080 -idle 10000
+//
+// With -compress the idle connections negotiate permessage-deflate (no
+// context takeover) and the one echo is a compressed 1 KiB text message
+// (load.IdleDeflateSize), whose echo must come back compressed and
+// inflate to the message sent.
 package main

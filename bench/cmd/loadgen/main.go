@@ -19,7 +19,7 @@ func main() {
 	flag.IntVar(&cfg.Window, "window", 1, "messages in flight per connection (1: round trip)")
 	flag.IntVar(&cfg.Size, "size", 16, "payload bytes per message")
 	flag.BoolVar(&cfg.Text, "text", false, "send text messages (binary otherwise)")
-	flag.BoolVar(&cfg.Compress, "compress", false, "offer permessage-deflate without context takeover and send compressed messages")
+	flag.BoolVar(&cfg.Compress, "compress", false, "offer permessage-deflate without context takeover and send compressed messages (with -idle too)")
 	flag.DurationVar(&cfg.Warmup, "warmup", 200*time.Millisecond, "unmeasured load before the rounds")
 	flag.DurationVar(&cfg.Round, "round", 300*time.Millisecond, "length of a measured round")
 	flag.IntVar(&cfg.Rounds, "rounds", 5, "measured rounds")
@@ -33,7 +33,8 @@ func main() {
 		fatalf("%v", err)
 	}
 	if *idle > 0 {
-		if err := load.Idle(cfg.Addr, cfg.Proto, *idle, os.Stdin, os.Stdout); err != nil {
+		idleCfg := load.IdleConfig{Addr: cfg.Addr, Proto: cfg.Proto, Conns: *idle, Compress: cfg.Compress}
+		if err := load.Idle(idleCfg, os.Stdin, os.Stdout); err != nil {
 			fatalf("%v", err)
 		}
 		return

@@ -144,6 +144,22 @@ func cells(conns, sizes []int) []cell {
 	return cs
 }
 
+// echoCells returns the echo cells o asks for: the uncompressed matrix
+// (-plain) and the compressed cells (-compress); none with -only-idle.
+func (o *options) echoCells() []cell {
+	if o.onlyIdle {
+		return nil
+	}
+	var cs []cell
+	if o.plain {
+		cs = cells(o.conns, o.sizes)
+	}
+	if o.compress {
+		cs = append(cs, compressedCells(o.conns, o.compressSizes)...)
+	}
+	return cs
+}
+
 // compressedCells returns the compressed cells: round trips of text
 // (compressible, JSON-like) for every connection count and size.
 func compressedCells(conns, sizes []int) []cell {

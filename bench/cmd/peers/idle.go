@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"math"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -44,35 +43,52 @@ func (r idleResult) IdleKiBGC() (idle, echoed float64) {
 	return float64(r.IdleGC-r.BeforeGC) / n, float64(r.EchoedGC-r.BeforeGC) / n
 }
 
-// runIdle measures every variant marked Idle, each in a fresh server
-// process.
-func runIdle(o *options, vs []variant, res *results) {
+// runIdle measures every variant of vs marked Idle, each in a fresh
+// server process; with compress, the ones that can compress, on
+// connections with permessage-deflate. It records the servers' versions
+// in versions.
+func runIdle(o *options, vs []variant, compress bool, versions map[string]string) []idleResult {
+	label := "idle"
+	if compress {
+		label = "idle deflate"
+	}
+	var rs []idleResult
 	for _, v := range vs {
-		if !v.idle {
+		if !v.idleMeasured(compress) {
 			continue
 		}
-		r, err := measureIdle(o, v)
+		r, err := measureIdle(o, v, compress, versions)
 		if err != nil {
 			r.Err = err.Error()
-			logf("idle %-22s error: %v", v, err)
+			logf("%s %-22s error: %v", label, v, err)
 		} else {
 			idle, echoed := r.IdleKiB()
 			idleGC, echoedGC := r.IdleKiBGC()
-			logf("idle %-22s %6.2f KiB/conn idle, %6.2f after one echo (after GC: %.2f, %.2f)", v, idle, echoed, idleGC, echoedGC)
+			logf("%s %-22s %6.2f KiB/conn idle, %6.2f after one echo (after GC: %.2f, %.2f)", label, v, idle, echoed, idleGC, echoedGC)
 		}
-		res.Idle = append(res.Idle, r)
+		rs = append(rs, r)
 	}
+	return rs
+}
+
+// idleMeasured reports whether the idle measurement covers v: the
+// modes marked Idle, and with compress only those that can compress.
+func (v variant) idleMeasured(compress bool) bool {
+	return v.idle && (v.deflate || !compress)
 }
 
 // measureIdle reads the server's VmRSS before o.idleConns connections,
-// with them idle, and after one echo on each.
-func measureIdle(o *options, v variant) (idleResult, error) {
+// with them idle, and after one echo on each; with compress, server and
+// connections use permessage-deflate (loadgen -compress). It records the
+// server's version in versions.
+func measureIdle(o *options, v variant, compress bool, versions map[string]string) (idleResult, error) {
 	r := idleResult{Variant: v.String(), Conns: o.idleConns}
-	s, err := startServer(o.bin, v, -1, false)
+	s, err := startServer(o.bin, v, -1, compress)
 	if err != nil {
 		return r, err
 	}
 	defer s.stop()
+	versions[v.lib] = s.version
 	// rss reads VmRSS after the settling time, then again after a forced
 	// collection.
 	rss := func(plain, collected *int64) error {
@@ -94,7 +110,11 @@ func measureIdle(o *options, v variant) (idleResult, error) {
 	if err := rss(&r.Before, &r.BeforeGC); err != nil {
 		return r, err
 	}
-	cmd := exec.Command(filepath.Join(o.bin, "loadgen"), "-addr", s.addr, "-proto", v.proto, "-idle", strconv.Itoa(o.idleConns))
+	args := []string{"-addr", s.addr, "-proto", v.proto, "-idle", strconv.Itoa(o.idleConns)}
+	if compress {
+		args = append(args, "-compress")
+	}
+	cmd := exec.Command(filepath.Join(o.bin, "loadgen"), args...)
 	stderr := &tail{}
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()
@@ -156,56 +176,4 @@ func measureIdle(o *options, v variant) (idleResult, error) {
 		return r, err
 	}
 	return r, nil
-}
-
-// idleRatios returns wirefast's leanest mode's KiB per connection over
-// the leanest peer's, idle and after one echo, and whether both were
-// measured.
-func (r *results) idleRatios() (idle, echoed float64, ok bool) {
-	leanIdle, leanEcho := math.Inf(1), math.Inf(1)
-	oursIdle, oursEcho := math.Inf(1), math.Inf(1)
-	for _, ir := range r.Idle {
-		if ir.Err != "" {
-			continue
-		}
-		i, e := ir.IdleKiB()
-		switch libOf(ir.Variant) {
-		case ours:
-			oursIdle, oursEcho = math.Min(oursIdle, i), math.Min(oursEcho, e)
-		case ceiling:
-		default:
-			leanIdle, leanEcho = math.Min(leanIdle, i), math.Min(leanEcho, e)
-		}
-	}
-	if math.IsInf(oursIdle, 0) || math.IsInf(leanIdle, 0) {
-		return 0, 0, false
-	}
-	return oursIdle / leanIdle, oursEcho / leanEcho, true
-}
-
-func (r *results) idleTable(h string) string {
-	if len(r.Idle) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	conns := r.Idle[0].Conns
-	fmt.Fprintf(&b, "\n%s Idle memory, KiB per connection\n\n", h)
-	fmt.Fprintf(&b, "Server VmRSS with %d idle loopback connections (client in another process), minus VmRSS before them; then after one 16-byte echo on each. Each server in a fresh process. The GC columns read VmRSS again after a forced collection that returns freed memory to the system (debug.FreeOSMemory in the server, on SIGUSR1): what the connections keep, without the garbage of their handshakes. The targets use the plain figures.\n\n", conns)
-	t := newTable("server", "mode", "idle", "after one echo", "idle, GC", "after one echo, GC")
-	for _, ir := range r.Idle {
-		lib := libOf(ir.Variant)
-		if ir.Err != "" {
-			t.add(lib, modeOf(ir.Variant), "error", "error", "error", "error")
-			continue
-		}
-		idle, echoed := ir.IdleKiB()
-		idleGC, echoedGC := ir.IdleKiBGC()
-		t.add(lib, modeOf(ir.Variant), num(idle), num(echoed), num(idleGC), num(echoedGC))
-	}
-	b.WriteString(t.String())
-	if idle, echoed, ok := r.idleRatios(); ok {
-		fmt.Fprintf(&b, "\nwirefast's leanest mode ÷ the leanest peer: %s idle, %s after one echo (target ≤ 0.5×).\n",
-			ratio(idle), ratio(echoed))
-	}
-	return b.String()
 }

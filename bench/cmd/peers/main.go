@@ -25,6 +25,7 @@ type options struct {
 	settle                        time.Duration
 	micro                         bool
 	compress, plain               bool
+	onlyIdle                      bool // only the idle-memory measurements
 	compressSizes                 []int
 	microCount                    int
 	microTime                     string
@@ -49,7 +50,8 @@ func parseFlags() *options {
 	sizes := flag.String("sizes", "16,1024,16384,1048576", "payload sizes, bytes")
 	conns := flag.String("conns", "1,64", "connection counts")
 	libs := flag.String("libs", "", "libraries to run, comma-separated (empty: all; tcp always runs)")
-	flag.IntVar(&o.idleConns, "idle-conns", 10000, "connections of the idle-memory measurement (0: skip it)")
+	flag.IntVar(&o.idleConns, "idle-conns", 10000, "connections of the idle-memory measurements (0: skip them)")
+	flag.BoolVar(&o.onlyIdle, "only-idle", false, "run only the idle-memory measurements: no echo cells, no micro-benchmarks (with -compress, the compressed one too)")
 	flag.DurationVar(&o.settle, "settle", time.Second, "wait before each VmRSS reading")
 	flag.BoolVar(&o.micro, "micro", true, "run the micro-benchmarks")
 	flag.IntVar(&o.microCount, "micro-count", 5, "rounds of the micro-benchmarks (each round runs every benchmark once)")
@@ -57,10 +59,16 @@ func parseFlags() *options {
 	pin := flag.String("pin", "auto", `pin the c=1 round-trip cells to one CPU: "auto" (when there are 2 CPUs or more and taskset), "off"`)
 	flag.StringVar(&o.command, "command", "", "how the run was started, as the report names it (default: the peers command line)")
 	flag.StringVar(&o.from, "from", "", "write the report (and -docs) again from this results JSON, without measuring")
-	flag.BoolVar(&o.compress, "compress", false, "add compressed echo cells: permessage-deflate without context takeover, round trip, text, -conns × -compress-sizes")
+	flag.BoolVar(&o.compress, "compress", false, "add compressed echo cells (permessage-deflate without context takeover, round trip, text, -conns × -compress-sizes) and the idle-memory measurement with permessage-deflate")
 	compressSizes := flag.String("compress-sizes", "1024,16384", "payload sizes of the compressed cells, bytes")
 	flag.BoolVar(&o.plain, "plain", true, "run the uncompressed echo cells (-plain=false -compress: compressed cells only)")
 	flag.Parse()
+	if o.onlyIdle {
+		if o.idleConns <= 0 {
+			fatalf("-only-idle needs -idle-conns above 0")
+		}
+		o.micro = false
+	}
 	var err error
 	if o.compressSizes, err = parseInts(*compressSizes); err != nil {
 		fatalf("-compress-sizes: %v", err)
@@ -127,9 +135,9 @@ func main() {
 		fatalf("%v", err)
 	}
 	logf("report: %s.md (%s)", base, time.Duration(res.Seconds*float64(time.Second)).Round(time.Second))
-	if o.docs != "" && !o.plain {
-		// The section would lose the uncompressed cells.
-		logf("-plain=false: %s left as it is", o.docs)
+	if o.docs != "" && (!o.plain || o.onlyIdle) {
+		// The section would lose the uncompressed or the echo cells.
+		logf("-plain=false or -only-idle: %s left as it is", o.docs)
 		o.docs = ""
 	}
 	if o.docs != "" {
@@ -164,16 +172,12 @@ func measure(o *options) *results {
 	for _, v := range vs {
 		res.Variants = append(res.Variants, v.String())
 	}
-	var cs []cell
-	if o.plain {
-		cs = cells(o.conns, o.sizes)
-	}
-	if o.compress {
-		cs = append(cs, compressedCells(o.conns, o.compressSizes)...)
-	}
-	runEcho(o, vs, cs, res)
+	runEcho(o, vs, o.echoCells(), res)
 	if o.idleConns > 0 {
-		runIdle(o, vs, res)
+		res.Idle = runIdle(o, vs, false, res.Versions)
+	}
+	if o.idleConns > 0 && o.compress {
+		res.IdleDeflate = runIdle(o, vs, true, res.Versions)
 	}
 	if o.micro {
 		runMicro(o, res)

@@ -7,13 +7,17 @@ import (
 	"time"
 )
 
-// report returns the full markdown report, file name name.
+// report returns the full markdown report, file name name; the method
+// of the echo cells only when the run has some (the idle tables say
+// their own).
 func (r *results) report(name string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Peer comparison, %s\n\n", r.Started.Format("2006-01-02 15:04"))
 	b.WriteString(r.setting())
-	b.WriteString("\n## Method\n\n")
-	b.WriteString(r.method())
+	if len(r.Cells) > 0 {
+		b.WriteString("\n## Method\n\n")
+		b.WriteString(r.method())
+	}
 	b.WriteString(r.body("##"))
 	return b.String()
 }
@@ -115,8 +119,27 @@ func (r *results) pinning() string {
 		"unpinned c=1 latency bimodal.\n", r.Pinned)
 }
 
-// body returns the tables, with headings at level h.
+// body returns the tables, with headings at level h; the echo tables
+// only when the run has echo cells.
 func (r *results) body(h string) string {
+	var b strings.Builder
+	if len(r.Cells) > 0 {
+		b.WriteString(r.echoTables(h))
+		b.WriteString(r.oursTable(h))
+		b.WriteString(r.modesTable(h))
+		b.WriteString(r.compressionTable(h))
+	}
+	b.WriteString(r.idleTable(h))
+	b.WriteString(r.idleDeflateTable(h))
+	b.WriteString(r.microTables(h))
+	b.WriteString(r.targets(h))
+	b.WriteString(r.errors(h))
+	return b.String()
+}
+
+// echoTables returns the echo matrix: msgs/s, MB/s, server CPU and
+// latency per cell and library.
+func (r *results) echoTables(h string) string {
 	var b strings.Builder
 	peers := r.peers()
 	cols := append([]string{ceiling, ours}, peers...)
@@ -178,14 +201,6 @@ func (r *results) body(h string) string {
 		t.add(row...)
 	}
 	b.WriteString(t.String())
-
-	b.WriteString(r.oursTable(h))
-	b.WriteString(r.modesTable(h))
-	b.WriteString(r.compressionTable(h))
-	b.WriteString(r.idleTable(h))
-	b.WriteString(r.microTables(h))
-	b.WriteString(r.targets(h))
-	b.WriteString(r.errors(h))
 	return b.String()
 }
 
@@ -325,16 +340,25 @@ func (r *results) errors(h string) string {
 			}
 		}
 	}
-	for _, ir := range r.Idle {
-		if ir.Err != "" {
-			lines = append(lines, fmt.Sprintf("- idle %s: %s", ir.Variant, firstLine(ir.Err)))
-		}
-	}
+	lines = append(lines, idleErrors("idle", r.Idle)...)
+	lines = append(lines, idleErrors("idle deflate", r.IdleDeflate)...)
 	if len(lines) == 0 {
 		return ""
 	}
 	slices.Sort(lines)
 	return fmt.Sprintf("\n%s Errors\n\n%s\n", h, strings.Join(lines, "\n"))
+}
+
+// idleErrors lists the idle measurements of rs that failed, each line
+// naming the measurement.
+func idleErrors(measurement string, rs []idleResult) []string {
+	var lines []string
+	for _, ir := range rs {
+		if ir.Err != "" {
+			lines = append(lines, fmt.Sprintf("- %s %s: %s", measurement, ir.Variant, firstLine(ir.Err)))
+		}
+	}
+	return lines
 }
 
 func firstLine(s string) string {

@@ -69,10 +69,13 @@ func fakeResults() *results {
 		res.Echo[e.v][zipped.key()] = r
 	}
 	res.Idle = []idleResult{
-		{Variant: "wirefast/receive-raw", Conns: 1000, Before: 1 << 20, Idle: 1<<20 + 2000*1024, Echoed: 1<<20 + 3000*1024,
-			BeforeGC: 1 << 20, IdleGC: 1<<20 + 1000*1024, EchoedGC: 1<<20 + 1500*1024},
-		{Variant: "gorilla/nextreader", Conns: 1000, Before: 1 << 20, Idle: 1<<20 + 17000*1024, Echoed: 1<<20 + 20000*1024,
-			BeforeGC: 1 << 20, IdleGC: 1<<20 + 16000*1024, EchoedGC: 1<<20 + 18000*1024},
+		fakeIdle("wirefast/receive-raw", 2, 3, 1, 1.5),
+		fakeIdle("gorilla/nextreader", 17, 20, 16, 18),
+	}
+	res.IdleDeflate = []idleResult{
+		fakeIdle("wirefast/receive-raw", 2, 4, 1.5, 2),
+		fakeIdle("gorilla/nextreader", 25, 40, 20, 30),
+		{Variant: "gws/event", Conns: fakeIdleConns, Err: "server died"},
 	}
 	res.Micro = []microResult{
 		{Name: "BenchmarkMask/wirefast/16KiB", MBs: 60000},
@@ -83,6 +86,18 @@ func fakeResults() *results {
 		{Name: "BenchmarkCompress/flate/1KiB", MBs: 25},
 	}
 	return res
+}
+
+// fakeIdleConns is the connection count of the fake idle results.
+const fakeIdleConns = 1000
+
+// fakeIdle is an idle result of variant v growing by the given KiB per
+// connection: idle and after one echo, before and after a collection.
+func fakeIdle(v string, idle, echoed, idleGC, echoedGC float64) idleResult {
+	const before = 1 << 20
+	grown := func(kib float64) int64 { return before + int64(kib*fakeIdleConns*1024) }
+	return idleResult{Variant: v, Conns: fakeIdleConns, Before: before, Idle: grown(idle), Echoed: grown(echoed),
+		BeforeGC: before, IdleGC: grown(idleGC), EchoedGC: grown(echoedGC)}
 }
 
 type errString string
@@ -101,7 +116,15 @@ func TestReport(t *testing.T) {
 		"| pipe c=64 1MiB text | – | 100 ±0% | 100 ±0% | error | 1.00× (gorilla) |", // no tcp twin, gws failed
 		"met (CPU)", // 500 ≤ 0.8 × 700
 		"| gorilla | nextreader | 17.0 | 20.0 | 16.0 | 18.0 |",
-		"0.12× idle, 0.15× after one echo",
+		"0.12× idle, 0.15× after one echo (target ≤ 0.5×)",
+		"## Idle memory with permessage-deflate, KiB per connection",
+		"Server VmRSS with 1000 idle loopback connections that negotiated permessage-deflate",
+		"after one echo on each of a compressed 1KiB text message",
+		"| gorilla | nextreader | 25.0 | 40.0 | 20.0 | 30.0 |",
+		"| gws | event | error | error | error | error |",
+		"0.08× idle, 0.10× after one echo (target ≤ 1/6, 0.17×, after one echo)",
+		"- Memory per compressed connection ≤ 1/6 of the leanest peer's, after one echo (wirefast's leanest mode ÷ the leanest peer's): 0.10× after one echo (0.08× idle): met.",
+		"- idle deflate gws/event: server died",
 		"| 16KiB | 60000 | 30000 | 50000 | 2.00× | 1.20× |",
 		"- gws/event, pipe c=64 1MiB text: connection reset",
 		"CPU 1, taskset",
@@ -210,5 +233,109 @@ func TestVariantNames(t *testing.T) {
 	}
 	if vs := variants([]string{"gws"}); len(libraries(vs)) != 2 {
 		t.Errorf("variants(gws) = %v, want the ceiling and gws", vs)
+	}
+}
+
+// TestReportOnlyIdle checks the report of a run with the idle
+// measurements alone (-only-idle): no echo method, tables or targets.
+func TestReportOnlyIdle(t *testing.T) {
+	res := fakeResults()
+	res.Cells, res.Micro = nil, nil
+	report := res.report("x.md")
+	for _, want := range []string{
+		"## Idle memory, KiB per connection",
+		"## Idle memory with permessage-deflate, KiB per connection",
+		"- Idle memory ≤ ½ of the leanest peer",
+		"- Memory per compressed connection ≤ 1/6 of the leanest peer's",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("idle-only report lacks %q", want)
+		}
+	}
+	for _, unwanted := range []string{"## Method", "Echo throughput", "## Compressed echo", "- Echo cells", "- Compressed echo"} {
+		if strings.Contains(report, unwanted) {
+			t.Errorf("idle-only report has %q", unwanted)
+		}
+	}
+	if t.Failed() {
+		t.Logf("report:\n%s", report)
+	}
+}
+
+func TestIdleDeflateTargetLine(t *testing.T) {
+	ours := func(echoed float64) idleResult { return fakeIdle("wirefast/read-raw", echoed/2, echoed, 0, 0) }
+	peer := func(echoed float64) idleResult { return fakeIdle("gws/event", echoed/2, echoed, 0, 0) }
+	tests := []struct {
+		name string
+		rs   []idleResult
+		want string
+	}{
+		{"not measured", nil, "not measured in this run"},
+		{"a tenth", []idleResult{ours(4), peer(40), fakeIdle("gobwas/bufio", 60, 80, 0, 0)}, ": 0.10× after one echo (0.10× idle): met."},
+		{"a sixth", []idleResult{ours(5), peer(30)}, ": 0.17× after one echo (0.17× idle): met."},
+		{"a quarter", []idleResult{ours(10), peer(40)}, ": 0.25× after one echo (0.25× idle): not met."},
+		{"leanest mode of ours", []idleResult{ours(20), fakeIdle("wirefast/receive-raw", 2, 4, 0, 0), peer(40)}, ": 0.10× after one echo"},
+		{"peer failed", []idleResult{ours(4), {Variant: "gws/event", Err: "boom"}}, ": – (no figure for wirefast or for any peer)."},
+		{"no peer, only the ceiling", []idleResult{ours(4), fakeIdle("tcp/copy", 1, 1, 1, 1)}, ": – (no figure"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := (&results{IdleDeflate: tc.rs}).idleDeflateTargetLine()
+			if !strings.HasPrefix(got, "- Memory per compressed connection ≤ 1/6") || !strings.Contains(got, tc.want) {
+				t.Errorf("idleDeflateTargetLine() = %q, want it to contain %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestEchoCells(t *testing.T) {
+	base := options{conns: []int{1, 64}, sizes: []int{16, 1024}, compressSizes: []int{1024}}
+	tests := []struct {
+		name                  string
+		plain, compress, only bool
+		plainCells, compCells int
+	}{
+		{"plain", true, false, false, 16, 0},
+		{"plain and compressed", true, true, false, 16, 2},
+		{"compressed only", false, true, false, 0, 2},
+		{"only idle", true, true, true, 0, 0},
+	}
+	for _, tc := range tests {
+		o := base
+		o.plain, o.compress, o.onlyIdle = tc.plain, tc.compress, tc.only
+		plain, comp := 0, 0
+		for _, c := range o.echoCells() {
+			if c.compress {
+				comp++
+			} else {
+				plain++
+			}
+		}
+		if plain != tc.plainCells || comp != tc.compCells {
+			t.Errorf("%s: %d plain and %d compressed cells, want %d and %d", tc.name, plain, comp, tc.plainCells, tc.compCells)
+		}
+	}
+}
+
+// TestIdleMeasured checks which modes the idle measurements cover: the
+// Idle ones, and compressed at least one mode of every library that can
+// compress, none of those that cannot.
+func TestIdleMeasured(t *testing.T) {
+	compressedLibs := map[string]bool{}
+	for _, v := range variants(nil) {
+		if got := v.idleMeasured(false); got != v.idle {
+			t.Errorf("%s: measured idle %v, want %v (Idle)", v, got, v.idle)
+		}
+		if v.idleMeasured(true) {
+			if !v.idle || !v.deflate {
+				t.Errorf("%s: measured idle compressed, but Idle %v, deflate %v", v, v.idle, v.deflate)
+			}
+			compressedLibs[v.lib] = true
+		}
+	}
+	for _, s := range servers {
+		if got, want := compressedLibs[s.Name], canDeflate(s.Name); got != want {
+			t.Errorf("%s: idle measured compressed %v, want %v (it can compress: %v)", s.Name, got, want, want)
+		}
 	}
 }

@@ -31,7 +31,10 @@ type results struct {
 	Echo  map[string]map[string]*echoResult
 	Cells []cellInfo
 	Idle  []idleResult
-	Micro []microResult
+	// IdleDeflate is the idle measurement with permessage-deflate
+	// (-compress), on the modes that can compress.
+	IdleDeflate []idleResult `json:",omitempty"`
+	Micro       []microResult
 	// MicroErr is why the micro-benchmarks did not run, if they did not.
 	MicroErr string
 }

@@ -24,10 +24,8 @@ func (r *results) verdict(c cellInfo) string {
 	return "no"
 }
 
-// targets lists the targets and whether this run meets them.
-func (r *results) targets(h string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n%s Targets\n\n", h)
+// echoCellsTarget is the targets' line for the echo cells.
+func (r *results) echoCellsTarget() string {
 	met, total := 0, 0
 	var missed []string
 	for _, c := range r.Cells {
@@ -42,11 +40,20 @@ func (r *results) targets(h string) string {
 			missed = append(missed, c.Label)
 		}
 	}
-	fmt.Fprintf(&b, "- Echo cells (≥ 1.2× best peer msgs/s, or ≥ 20 %% less server CPU): met in %d of %d cells.", met, total)
+	line := fmt.Sprintf("- Echo cells (≥ 1.2× best peer msgs/s, or ≥ 20 %% less server CPU): met in %d of %d cells.", met, total)
 	if len(missed) > 0 {
-		fmt.Fprintf(&b, " Missed: %s.", strings.Join(missed, "; "))
+		line += fmt.Sprintf(" Missed: %s.", strings.Join(missed, "; "))
 	}
-	b.WriteString("\n")
+	return line + "\n"
+}
+
+// targets lists the targets and whether this run meets them.
+func (r *results) targets(h string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s Targets\n\n", h)
+	if len(r.Cells) > 0 {
+		b.WriteString(r.echoCellsTarget())
+	}
 	var small []string
 	for _, c := range r.Cells {
 		if c.Size != 16 {
@@ -94,14 +101,10 @@ func (r *results) targets(h string) string {
 		}
 		b.WriteString(".\n")
 	}
-	if idle, echoed, ok := r.idleRatios(); ok {
-		verdict := "met"
-		if idle > 0.5 || echoed > 0.5 {
-			verdict = "not met"
-		}
-		fmt.Fprintf(&b, "- Idle memory ≤ ½ of the leanest peer (wirefast's leanest mode ÷ the leanest peer's): %s idle, %s after one echo: %s.\n",
-			ratio(idle), ratio(echoed), verdict)
+	b.WriteString(r.idleTargetLine())
+	if len(r.Cells) > 0 {
+		b.WriteString(r.compressionTarget())
 	}
-	b.WriteString(r.compressionTarget())
+	b.WriteString(r.idleDeflateTargetLine())
 	return b.String()
 }

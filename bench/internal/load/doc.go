@@ -21,4 +21,12 @@
 // After a warm-up, Rounds rounds of Round each are measured: messages
 // echoed, wall time, the server's CPU time (utime + stime of
 // /proc/PID/stat) and the generator's own CPU time.
+//
+// # Idle connections
+//
+// [Idle] opens its connections, reports them ready, and on each "echo"
+// command sends one message on every connection and reads its echo: 16
+// bytes, or with IdleConfig.Compress a compressed text message of
+// [IdleDeflateSize] bytes whose echo must come back compressed and
+// inflate to the message sent.
 package load

@@ -226,28 +226,11 @@ func (l *run) connect() ([]*worker, error) {
 }
 
 func (l *run) dial() (*worker, error) {
-	nc, err := net.DialTimeout("tcp", l.cfg.Addr, handshakeTimeout)
+	nc, br, err := openConn(l.cfg.Addr, l.cfg.Proto, l.cfg.Compress, readBufferSize)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	w := &worker{nc: nc, sent: make([]atomic.Int64, l.cfg.Window), tokens: make(chan struct{}, l.cfg.Window)}
-	if l.cfg.Proto == ProtoWebSocket {
-		offer := ""
-		if l.cfg.Compress {
-			offer = rawws.DeflateOffer
-		}
-		var ext string
-		w.br, ext, err = rawws.HandshakeExtensions(nc, "/", offer, readBufferSize, handshakeTimeout)
-		if err == nil && l.cfg.Compress {
-			err = rawws.CheckDeflate(ext)
-		}
-		if err != nil {
-			nc.Close()
-			return nil, fmt.Errorf("load: %w", err)
-		}
-	} else {
-		w.br = bufio.NewReaderSize(nc, readBufferSize)
-	}
+	w := &worker{nc: nc, br: br, sent: make([]atomic.Int64, l.cfg.Window), tokens: make(chan struct{}, l.cfg.Window)}
 	for range l.cfg.Window {
 		w.tokens <- struct{}{}
 	}
@@ -425,8 +408,7 @@ func (w *worker) readLoop(l *run) {
 		if l.cfg.Proto == ProtoWebSocket && l.cfg.Compress {
 			var op byte
 			var compressed bool
-			// DEFLATE expands incompressible data by little: a bound.
-			op, compressed, raw, err = rawws.ReadMessageRSV1(w.br, raw, int64(size)+int64(size)/64+1024)
+			op, compressed, raw, err = rawws.ReadMessageRSV1(w.br, raw, compressedLimit(size))
 			if j == 0 {
 				w.echoWire.Store(int64(len(raw)))
 			}

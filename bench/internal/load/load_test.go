@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -13,6 +14,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/wirefast/websocket/bench/echo"
+	"github.com/wirefast/websocket/bench/echo/coderecho"
+	"github.com/wirefast/websocket/bench/echo/gobwasecho"
+	"github.com/wirefast/websocket/bench/echo/gorillaecho"
+	"github.com/wirefast/websocket/bench/echo/gwsecho"
 	"github.com/wirefast/websocket/bench/echo/tcpecho"
 	"github.com/wirefast/websocket/bench/echo/wirefastecho"
 	"github.com/wirefast/websocket/bench/internal/load"
@@ -142,9 +147,13 @@ func TestRunDeflateDeclined(t *testing.T) {
 	}
 }
 
-// TestRunBadEcho checks that a server echoing the wrong thing fails the
-// run instead of being measured.
-func TestRunBadEcho(t *testing.T) {
+// fakeServer serves WebSocket connections on loopback until the test
+// ends: it accepts every handshake, answering with a
+// Sec-WebSocket-Extensions of extensions (none when empty), then writes
+// reply(op, payload) for every message it reads (the payload as
+// received, still compressed under permessage-deflate).
+func fakeServer(t *testing.T, extensions string, reply func(op byte, payload []byte) []byte) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -166,34 +175,139 @@ func TestRunBadEcho(t *testing.T) {
 				break
 			}
 		}
-		io.WriteString(nc, "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: "+rawws.AcceptKey(key)+"\r\n\r\n")
+		response := "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: " + rawws.AcceptKey(key) + "\r\n"
+		if extensions != "" {
+			response += "Sec-WebSocket-Extensions: " + extensions + "\r\n"
+		}
+		io.WriteString(nc, response+"\r\n")
 		for {
-			if _, _, err := rawws.ReadMessage(br, nil, 1<<20); err != nil {
+			op, _, payload, err := rawws.ReadMessageRSV1(br, nil, 1<<20)
+			if err != nil {
 				return
 			}
-			nc.Write(rawws.AppendFrame(nil, rawws.OpText, []byte("short"), false, [4]byte{}))
+			nc.Write(reply(op, payload))
 		}
 	})
-	_, err = load.Run(load.Config{Addr: ln.Addr().String(), Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 16,
+	return ln.Addr().String()
+}
+
+// TestRunBadEcho checks that a server echoing the wrong thing fails the
+// run instead of being measured.
+func TestRunBadEcho(t *testing.T) {
+	addr := fakeServer(t, "", func(byte, []byte) []byte {
+		return rawws.AppendFrame(nil, rawws.OpText, []byte("short"), false, [4]byte{})
+	})
+	_, err := load.Run(load.Config{Addr: addr, Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 16,
 		Warmup: time.Second, Round: time.Second, Rounds: 1})
 	if err == nil || !strings.Contains(err.Error(), "echo is opcode") {
 		t.Errorf("Run against a bad echo = %v, want an echo mismatch", err)
 	}
 }
 
+// TestIdle holds connections to live servers and echoes twice on each:
+// plain on the WebSocket and TCP echoes, compressed on every mode the
+// peer benchmark measures compressed (Idle, with Deflate), so that every
+// server must compress the echo of a load.IdleDeflateSize message.
 func TestIdle(t *testing.T) {
-	for _, s := range []echo.Server{wirefastecho.Server, tcpecho.Server} {
-		t.Run(s.Name, func(t *testing.T) {
-			addr := serve(t, s.Modes[0])
+	type idleCase struct {
+		name     string
+		proto    string
+		mode     echo.Mode
+		compress bool
+	}
+	tests := []idleCase{
+		{"wirefast", wirefastecho.Server.Proto, wirefastecho.Server.Modes[0], false},
+		{"tcp", tcpecho.Server.Proto, tcpecho.Server.Modes[0], false},
+	}
+	for _, s := range []echo.Server{wirefastecho.Server, gorillaecho.Server, gwsecho.Server, coderecho.Server, gobwasecho.Server} {
+		for _, m := range s.Modes {
+			if m.Idle && m.Deflate != nil {
+				tests = append(tests, idleCase{s.Name + "/" + m.Name + "/deflate", s.Proto, echo.Mode{Serve: m.Deflate}, true})
+			}
+		}
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := load.IdleConfig{Addr: serve(t, tc.mode), Proto: tc.proto, Conns: 40, Compress: tc.compress}
 			var out bytes.Buffer
-			if err := load.Idle(addr, s.Proto, 40, strings.NewReader("echo\necho\n"), &out); err != nil {
+			if err := load.Idle(cfg, strings.NewReader("echo\necho\n"), &out); err != nil {
 				t.Fatal(err)
 			}
 			if got, want := out.String(), "ready\nechoed\nechoed\n"; got != want {
 				t.Errorf("Idle wrote %q, want %q", got, want)
 			}
-			if err := load.Idle(addr, s.Proto, 2, strings.NewReader("dance\n"), io.Discard); err == nil {
+			cfg.Conns = 2
+			if err := load.Idle(cfg, strings.NewReader("dance\n"), io.Discard); err == nil {
 				t.Errorf("Idle accepted an unknown command")
+			}
+		})
+	}
+}
+
+func TestIdleConfig(t *testing.T) {
+	good := load.IdleConfig{Addr: "127.0.0.1:1", Proto: load.ProtoWebSocket, Conns: 1}
+	tests := []struct {
+		name   string
+		change func(*load.IdleConfig)
+	}{
+		{"protocol", func(c *load.IdleConfig) { c.Proto = "http" }},
+		{"no connections", func(c *load.IdleConfig) { c.Conns = 0 }},
+		{"compressed tcp", func(c *load.IdleConfig) { c.Proto, c.Compress = load.ProtoTCP, true }},
+	}
+	for _, tc := range tests {
+		cfg := good
+		tc.change(&cfg)
+		if err := load.Idle(cfg, strings.NewReader(""), io.Discard); err == nil {
+			t.Errorf("%s: Idle succeeded, want an error", tc.name)
+		}
+	}
+}
+
+// TestIdleDeflateDeclined checks that a compressed idle load against a
+// server that does not compress fails instead of holding uncompressed
+// connections.
+func TestIdleDeflateDeclined(t *testing.T) {
+	cfg := load.IdleConfig{Addr: serve(t, wirefastecho.Server.Modes[0]), Proto: load.ProtoWebSocket, Conns: 3, Compress: true}
+	if err := load.Idle(cfg, strings.NewReader(""), io.Discard); !errors.Is(err, rawws.ErrDeflateDeclined) {
+		t.Errorf("compressed Idle against a server without compression = %v, want ErrDeflateDeclined", err)
+	}
+}
+
+// TestIdleBadCompressedEcho checks that the compressed idle echo proves
+// the compression: an echo sent back uncompressed, or one that does not
+// inflate to the text message sent, fails the load.
+func TestIdleBadCompressedEcho(t *testing.T) {
+	var inflater rawws.Inflater
+	inflate := func(payload []byte) []byte {
+		msg, err := inflater.Inflate(nil, payload, 1<<20)
+		if err != nil {
+			t.Errorf("fake server: %v", err)
+		}
+		return msg
+	}
+	tests := []struct {
+		name    string
+		reply   func(op byte, payload []byte) []byte
+		wantErr string
+	}{
+		{"uncompressed", func(op byte, payload []byte) []byte {
+			return rawws.AppendFrame(nil, op, inflate(payload), false, [4]byte{})
+		}, load.ErrNotCompressed.Error()},
+		{"binary", func(_ byte, payload []byte) []byte {
+			return rawws.AppendCompressedFrame(nil, rawws.OpBinary, payload, [4]byte{})
+		}, "echo is opcode 2"},
+		{"half the text", func(op byte, payload []byte) []byte {
+			msg := inflate(payload)
+			return rawws.AppendCompressedFrame(nil, op, rawws.Compress(msg[:len(msg)/2]), [4]byte{})
+		}, fmt.Sprintf("%d bytes inflated", load.IdleDeflateSize/2)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := fakeServer(t, rawws.DeflateOffer, tc.reply)
+			cfg := load.IdleConfig{Addr: addr, Proto: load.ProtoWebSocket, Conns: 1, Compress: true}
+			err := load.Idle(cfg, strings.NewReader("echo\n"), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("Idle against a server whose echo is %s = %v, want an error with %q", tc.name, err, tc.wantErr)
 			}
 		})
 	}
