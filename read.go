@@ -119,8 +119,8 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 
 // readBufferedMessage is the fast path of readWhole, for the common case
 // of a message that is one uncompressed data frame already whole in the
-// buffer: it appends the payload to dst with one copy, one unmasking pass
-// and, for text, one validation pass, with none of the per-chunk
+// buffer: it appends the payload to dst with one pass that copies and
+// unmasks (mask.Copy) and, for text, one validation pass, with none of the per-chunk
 // bookkeeping of the general path. It returns ok false, having consumed
 // nothing and changed no state the general path depends on, for
 // anything else, including every error: the general path then handles
@@ -137,10 +137,12 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 	if c.checker.Check(h) != nil {
 		return 0, dst, false
 	}
-	start := len(dst)
-	dst = append(dst, b[n:n+int(h.Length)]...)
+	start, end := len(dst), len(dst)+int(h.Length)
+	dst = slices.Grow(dst, int(h.Length))[:end]
 	if h.Masked {
-		mask.Apply(h.Key, 0, dst[start:])
+		mask.Copy(h.Key, 0, dst[start:], b[n:]) // one pass: copy and unmask
+	} else {
+		copy(dst[start:], b[n:])
 	}
 	text := h.Opcode == protocol.OpText
 	if text && !protocol.ValidUTF8(dst[start:]) {

@@ -22,3 +22,9 @@ func applySSE2(key [4]byte, pos int, b []byte) int {
 func applyAVX2(key [4]byte, pos int, b []byte) int {
 	return maskAVX2(binary.LittleEndian.Uint32(key[:]), pos, b)
 }
+
+var asmCopyImpls = []CopyImpl{{"avx2", useAVX2, copyAVX2Key}}
+
+func copyAVX2Key(key [4]byte, pos int, dst, src []byte) int {
+	return copyMaskAVX2(binary.LittleEndian.Uint32(key[:]), pos, dst, src)
+}

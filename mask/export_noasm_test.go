@@ -8,3 +8,5 @@ var thresholds []int
 
 // UseAVX2 is nil: this build has no assembly to choose between.
 var UseAVX2 *bool
+
+var asmCopyImpls []CopyImpl

@@ -27,3 +27,19 @@ var Thresholds = thresholds
 func applyGeneric(key [4]byte, pos int, b []byte) int {
 	return maskGeneric(binary.LittleEndian.Uint32(key[:]), pos, b)
 }
+
+// CopyImpl is one implementation of [Copy] for len(dst) == len(src),
+// without the check of pos.
+type CopyImpl struct {
+	Name      string
+	Available bool
+	Copy      func(key [4]byte, pos int, dst, src []byte) int
+}
+
+// CopyImpls lists every implementation of Copy in this build: the
+// portable one first, then those from the build's asmCopyImpls.
+var CopyImpls = append([]CopyImpl{{"generic", true, copyGenericKey}}, asmCopyImpls...)
+
+func copyGenericKey(key [4]byte, pos int, dst, src []byte) int {
+	return copyGeneric(binary.LittleEndian.Uint32(key[:]), pos, dst, src)
+}

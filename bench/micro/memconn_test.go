@@ -88,3 +88,8 @@ func frames(op byte, payload []byte) []byte {
 	frame := rawws.AppendFrame(nil, op, payload, true, [4]byte{0x12, 0x34, 0x56, 0x78})
 	return bytes.Repeat(frame, max(1, (64<<10)/len(frame)))
 }
+
+// frameLen returns the length of one of the frames frames repeats.
+func frameLen(op byte, payload []byte) int {
+	return len(rawws.AppendFrame(nil, op, payload, true, [4]byte{}))
+}

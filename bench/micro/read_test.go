@@ -291,5 +291,21 @@ func BenchmarkReadFrame(b *testing.B) {
 			// Each message ends one iteration; the first starts the clock.
 			gwsRead(b, newMemConn(nil, stream), func([]byte) bool { return b.Loop() })
 		})
+		b.Run("floor/"+rc.name, func(b *testing.B) {
+			// The copy out of the connection alone, one frame per read
+			// into a reused buffer: what every library pays before it
+			// parses, unmasks or validates anything, so no reader can
+			// be faster. It bounds the ratio any library can reach
+			// against another.
+			nc := newMemConn(nil, stream)
+			buf := make([]byte, frameLen(rc.op, payload))
+			b.SetBytes(int64(rc.size))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := io.ReadFull(nc, buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

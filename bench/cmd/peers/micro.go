@@ -137,9 +137,9 @@ func (r *results) microTables(h string) string {
 		b.WriteString("Not run.\n")
 		return b.String()
 	}
-	b.WriteString("`go test -bench` in bench/micro (compiled once, then every benchmark run once per round, the rounds in sequence), medians over the rounds. Frame read: a server reading masked messages from memory through each library's read API (MB/s of payload, allocs/op); wirefast, gws and gobwas validate the text, gorilla, coder and x/net do not.\n\n")
+	b.WriteString("`go test -bench` in bench/micro (compiled once, then every benchmark run once per round, the rounds in sequence), medians over the rounds. Frame read: a server reading masked messages from memory through each library's read API (MB/s of payload, allocs/op); wirefast, gws and gobwas validate the text, gorilla, coder and x/net do not. Floor: the copy of each frame out of the connection alone, which every reader pays before any parsing or unmasking; floor ÷ fastest peer is the most any reader could reach against that peer.\n\n")
 	readLibs := []string{"wirefast", "gorilla", "gws", "coder", "gobwas", "xnet"}
-	t := newTable(append(append([]string{"message"}, readLibs...), "wirefast ÷ fastest peer")...)
+	t := newTable(append(append([]string{"message"}, readLibs...), "wirefast ÷ fastest peer", "floor", "floor ÷ fastest peer")...)
 	for _, c := range []string{"binary/1KiB", "binary/16KiB", "text/1KiB", "text/16KiB"} {
 		row := []string{c}
 		var oursMBs, bestPeer float64
@@ -161,6 +161,11 @@ func (r *results) microTables(h string) string {
 			row = append(row, fmt.Sprintf("%s (%s)", ratio(oursMBs/bestPeer), bestName))
 		} else {
 			row = append(row, "–")
+		}
+		if floor, ok := r.micro("BenchmarkReadFrame/floor/" + c); ok && bestPeer > 0 {
+			row = append(row, num(floor.MBs), ratio(floor.MBs/bestPeer))
+		} else {
+			row = append(row, "–", "–")
 		}
 		t.add(row...)
 	}

@@ -80,7 +80,11 @@ func (r *results) targets(h string) string {
 					best = math.Max(best, m.MBs)
 				}
 			}
-			reads = append(reads, fmt.Sprintf("%s %s, %s allocs/op", c, ratio(o.MBs/best), num(o.Allocs)))
+			read := fmt.Sprintf("%s %s, %s allocs/op", c, ratio(o.MBs/best), num(o.Allocs))
+			if floor, ok := r.micro("BenchmarkReadFrame/floor/" + c); ok {
+				read += fmt.Sprintf(" (the copy alone: %s)", ratio(floor.MBs/best))
+			}
+			reads = append(reads, read)
 		}
 		if len(reads) > 0 {
 			fmt.Fprintf(&b, "- Frame read from memory, ≥ 1.5× the fastest peer with 0 allocs/op: %s.\n", strings.Join(reads, "; "))
