@@ -74,7 +74,7 @@ func (c *Conn) flushBeforeRead() {
 		case c.frameLock <- struct{}{}:
 			// A read whose context is done fails without breaking the
 			// connection; the held frames then go with the next write.
-			if ctx := c.readCtx; ctx.Err() == nil {
+			if ctx := c.readCtx; ctx != nil && ctx.Err() == nil {
 				// A failure breaks the connection, which the read sees.
 				_ = c.writeLocked(ctx, false, c.sendHeld)
 			}

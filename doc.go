@@ -24,6 +24,8 @@
 // reading does not allocate; [Conn.Reader] streams a message frame by
 // frame. [Conn.Write] sends a message as one frame; [Conn.Writer] streams
 // one as several. Text messages are checked to be UTF-8 as they arrive.
+// A server answering pipelined small messages can send a burst of replies
+// in one system call with [ConnOptions.CoalesceWrites].
 //
 // # Concurrency
 //

@@ -4,7 +4,8 @@
 //
 // Masking and unmasking are the same operation. [Apply] works in place and
 // returns the key position to continue from, so a payload can be masked in
-// chunks as it is read or written.
+// chunks as it is read or written. [Copy] masks while copying, in one
+// pass, for a payload that moves from one buffer to another anyway.
 //
 // # Speed
 //

@@ -37,3 +37,16 @@ func ExampleApply_chunks() {
 	// "Hel", next key position 3
 	// "lo", next key position 1
 }
+
+// ExampleCopy unmasks the masked payload of RFC 6455, Section 5.7, while
+// copying it out of a read buffer into the message.
+func ExampleCopy() {
+	key := [4]byte{0x37, 0xfa, 0x21, 0x3d}
+	wire := []byte{0x7f, 0x9f, 0x4d, 0x51, 0x58}
+	msg := make([]byte, len(wire))
+
+	n, next := mask.Copy(key, 0, msg, wire)
+	fmt.Printf("%q, %d bytes, next key position %d\n", msg, n, next)
+	// Output:
+	// "Hello", 5 bytes, next key position 1
+}

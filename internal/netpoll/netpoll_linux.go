@@ -2,6 +2,7 @@ package netpoll
 
 import (
 	"fmt"
+	"os"
 	"sync"
 	"syscall"
 )
@@ -10,8 +11,17 @@ import (
 const Supported = true
 
 // Poller is an epoll instance and the goroutine that waits on it.
+//
+// The goroutine does not block in epoll_wait: a thread blocked in a
+// system call makes the Go runtime hand its processor to another thread,
+// and hand it back on every wake-up, which costs more than the message
+// that woke it. An epoll descriptor is itself readable while events are
+// ready, so the goroutine waits for that through the runtime's own
+// poller, parked like any network read, and then collects the events
+// with a non-blocking epoll_wait.
 type Poller struct {
 	epfd int
+	raw  syscall.RawConn // epfd, through the runtime's poller
 
 	mu      sync.Mutex
 	waiters map[int32]waiter // armed registrations by descriptor
@@ -29,7 +39,18 @@ func newPoller() (*Poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netpoll: epoll_create1: %w", err)
 	}
-	p := &Poller{epfd: epfd, waiters: map[int32]waiter{}, added: map[int32]bool{}}
+	if err := syscall.SetNonblock(epfd, true); err != nil {
+		syscall.Close(epfd)
+		return nil, fmt.Errorf("netpoll: %w", err)
+	}
+	// os.NewFile registers a non-blocking descriptor with the runtime's
+	// poller. The file lives as long as the process: the poller is never
+	// closed.
+	raw, err := os.NewFile(uintptr(epfd), "netpoll").SyscallConn()
+	if err != nil {
+		return nil, fmt.Errorf("netpoll: %w", err)
+	}
+	p := &Poller{epfd: epfd, raw: raw, waiters: map[int32]waiter{}, added: map[int32]bool{}}
 	go p.loop()
 	return p, nil
 }
@@ -82,13 +103,26 @@ func (p *Poller) Remove(fd int) func() {
 
 func (p *Poller) loop() {
 	events := make([]syscall.EpollEvent, 256)
-	for {
-		n, err := syscall.EpollWait(p.epfd, events, -1)
-		if err == syscall.EINTR {
-			continue
+	var n int
+	var waitErr error
+	// collect takes the ready events without waiting. It returns false,
+	// parking the goroutine until the runtime sees epfd readable again,
+	// only when none were ready: the runtime's poller is edge-triggered,
+	// so an interrupted call must be retried rather than parked on.
+	collect := func(fd uintptr) bool {
+		n, waitErr = syscall.EpollWait(int(fd), events, 0)
+		if waitErr == syscall.EINTR {
+			n, waitErr = 0, nil
+			return true
 		}
-		if err != nil {
-			panic("netpoll: epoll_wait: " + err.Error())
+		return n > 0 || waitErr != nil
+	}
+	for {
+		if err := p.raw.Read(collect); err != nil {
+			panic("netpoll: waiting for the epoll descriptor: " + err.Error())
+		}
+		if waitErr != nil {
+			panic("netpoll: epoll_wait: " + waitErr.Error())
 		}
 		for _, ev := range events[:n] {
 			p.mu.Lock()
