@@ -57,7 +57,7 @@ func BenchmarkEcho(b *testing.B) {
 func BenchmarkEchoPipelined(b *testing.B) {
 	const burst = 16
 	for _, coalesce := range []bool{false, true} {
-		for _, size := range benchSizes[:2] {
+		for _, size := range benchSizes[:3] {
 			name := "plain/" + size.name
 			if coalesce {
 				name = "coalesce/" + size.name

@@ -32,6 +32,11 @@ const (
 	coalesceHeld                         // frames wait in the write buffer
 )
 
+// holdBufferSize is the most a connection holds, in bytes: enough for
+// several 16 KiB echoes per system call. Copying a frame into it costs
+// less than the write it saves.
+const holdBufferSize = 64 << 10
+
 // Flush sends the frames that [ConnOptions.CoalesceWrites] is holding
 // back, if any. It is needed only when the goroutine reading c will not
 // read again soon: the reader sends them itself before it next waits for
@@ -95,12 +100,12 @@ func (c *Conn) roomToHold(size int, control bool) ([]byte, int64, error) {
 	if c.held == 0 && (control || c.coalesce.Load()&coalesceReadAhead == 0) {
 		return nil, 0, nil
 	}
-	if c.held+size > writeBufferSize {
+	if c.held+size > holdBufferSize {
 		n, err := c.sendHeld()
 		return nil, n, err
 	}
 	if c.wbuf == nil {
-		c.wbuf = bufpool.Get(writeBufferSize)
+		c.wbuf = bufpool.Get(holdBufferSize)
 	}
 	return (*c.wbuf)[c.held : c.held+size], 0, nil
 }
@@ -114,8 +119,9 @@ func (c *Conn) holdFrame(h protocol.Header, p []byte) (n int64, done bool, err e
 	if err != nil || room == nil {
 		return n, err != nil, err
 	}
-	k := protocol.EncodeHeader(&c.hdr, h)
-	copy(room, c.hdr[:k])
+	var hdr [protocol.MaxHeaderSize]byte
+	k := protocol.EncodeHeader(&hdr, h)
+	copy(room, hdr[:k])
 	copy(room[k:], p)
 	if h.Masked {
 		mask.Apply(h.Key, 0, room[k:])

@@ -186,7 +186,7 @@ func TestCoalesceFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want [][]byte
-	for i, size := range []int{6000, 6000, 6000, 20000, 10} {
+	for i, size := range []int{30000, 30000, 30000, 70000, 10} {
 		p := bytes.Repeat([]byte{byte('a' + i)}, size)
 		want = append(want, p)
 		if err := c.Write(ctx, websocket.MessageText, p); err != nil {

@@ -82,15 +82,14 @@ type Conn struct {
 	msgText   bool            // the message being read is text
 	msgDone   bool            // the current message has been read completely
 	readLimit atomic.Int64
-	readErr   error           // sticky: once set, every read returns it
-	readCtx   context.Context // of the read in progress; bounds pong replies
-	rwatch    watchSlot       // interrupts reads when their context ends
-	msgSeq    uint64          // counts messages handed out by Reader
-	mr        messageReader   // the reader Reader returns
-	ctrl      [protocol.MaxControlPayload]byte
+	readErr   error                             // sticky: once set, every read returns it
+	readCtx   context.Context                   // of the read in progress; bounds pong replies
+	rwatch    watchSlot                         // interrupts reads when their context ends
+	msgSeq    uint64                            // counts messages handed out by Reader
+	mr        *messageReader                    // the reader Reader returns, made on first use
+	ctrl      *[protocol.MaxControlPayload]byte // a control frame's payload, made on first use
 
 	// permessage-deflate (compress.go); nil when not negotiated.
-	deflate       *deflate.Config
 	enc           *deflate.Encoder // used under msgLock
 	dec           *deflate.Decoder // used under readLock
 	msgCompressed bool             // the message being read has RSV1
@@ -102,18 +101,16 @@ type Conn struct {
 	nonBlocking bool      // at a message boundary, report errWouldBlock instead of waiting
 
 	// Write side.
-	msgLock   chan struct{} // held while a data message is written
-	frameLock chan struct{} // held while a frame is written
-	wbuf      *[]byte       // borrowed while writing a frame
-	hdr       [protocol.MaxHeaderSize]byte
-	wvec      net.Buffers
-	wvecArr   [2][]byte
-	vectored  bool      // nc writes net.Buffers with one writev
-	writeErr  error     // sticky, under frameLock
-	wwatch    watchSlot // interrupts writes when their context ends; under frameLock
-	mw        messageWriter
-	held      int           // bytes of frames held in wbuf by CoalesceWrites; under frameLock
-	coalesce  atomic.Uint32 // coalesceReadAhead | coalesceHeld (coalesce.go)
+	msgLock   chan struct{}  // held while a data message is written
+	frameLock chan struct{}  // held while a frame is written
+	wbuf      *[]byte        // borrowed while writing a frame
+	vw        *vectoredWrite // made on the first write that uses writev
+	vectored  bool           // nc writes net.Buffers with one writev
+	writeErr  error          // sticky, under frameLock
+	wwatch    watchSlot      // interrupts writes when their context ends; under frameLock
+	mw        *messageWriter // the writer Writer returns, made on first use
+	held      int            // bytes of frames held in wbuf by CoalesceWrites; under frameLock
+	coalesce  atomic.Uint32  // coalesceReadAhead | coalesceHeld (coalesce.go)
 
 	// Closing.
 	closeMu     sync.Mutex  // serializes the transitions below
@@ -126,10 +123,8 @@ type Conn struct {
 	onClose     func()                // called once when TCP is closed; under closeMu
 
 	// Keepalive and Ping.
-	pingMu      sync.Mutex
-	pingWaiters map[uint64]chan struct{}
-	pingSeq     uint64
-	keepalive   *keepalive
+	pings     atomic.Pointer[pingState] // made on the first ping (ping.go)
+	keepalive *keepalive
 }
 
 // connConfig holds the per-connection settings shared by Accept and Dial,
@@ -159,7 +154,6 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 	}
 	c.checker.Role = role
 	if cfg.deflate != nil {
-		c.deflate = cfg.deflate
 		c.enc = cfg.deflate.NewEncoder()
 		c.dec = cfg.deflate.NewDecoder()
 		c.rawSrc.c = c

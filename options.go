@@ -33,7 +33,7 @@ type ConnOptions struct {
 	Compression *CompressionOptions
 	// CoalesceWrites holds back a message written while more input is
 	// already buffered for the reader, and sends the held messages in one
-	// system call when the reader next waits for input (or when 16 KiB
+	// system call when the reader next waits for input (or when 64 KiB
 	// are held, a control frame goes out, or Flush is called). A server
 	// whose reading goroutine writes the replies (an echo, a
 	// request/response loop, a Receive handler) then answers a burst of

@@ -37,29 +37,50 @@ func (c *Conn) sendPing(ctx context.Context, seq uint64) error {
 	return c.writeFrame(ctx, true, 0, protocol.OpPing, p[:])
 }
 
+// pingState numbers the pings of a connection and holds the Ping calls
+// waiting for their pongs. A connection makes it on its first ping, sent
+// or awaited, so that one that never pings does not carry it.
+type pingState struct {
+	mu      sync.Mutex
+	seq     uint64
+	waiters map[uint64]chan struct{}
+}
+
+// pingState returns c's ping state, making it on first use.
+func (c *Conn) pingState() *pingState {
+	if s := c.pings.Load(); s != nil {
+		return s
+	}
+	c.pings.CompareAndSwap(nil, new(pingState))
+	return c.pings.Load()
+}
+
 func (c *Conn) addPingWaiter() (uint64, chan struct{}) {
 	ch := make(chan struct{})
-	c.pingMu.Lock()
-	defer c.pingMu.Unlock()
-	c.pingSeq++
-	if c.pingWaiters == nil {
-		c.pingWaiters = make(map[uint64]chan struct{})
+	s := c.pingState()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	if s.waiters == nil {
+		s.waiters = make(map[uint64]chan struct{})
 	}
-	c.pingWaiters[c.pingSeq] = ch
-	return c.pingSeq, ch
+	s.waiters[s.seq] = ch
+	return s.seq, ch
 }
 
 func (c *Conn) removePingWaiter(seq uint64) {
-	c.pingMu.Lock()
-	delete(c.pingWaiters, seq)
-	c.pingMu.Unlock()
+	s := c.pingState()
+	s.mu.Lock()
+	delete(s.waiters, seq)
+	s.mu.Unlock()
 }
 
 func (c *Conn) nextPingSeq() uint64 {
-	c.pingMu.Lock()
-	defer c.pingMu.Unlock()
-	c.pingSeq++
-	return c.pingSeq
+	s := c.pingState()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return s.seq
 }
 
 // gotPong matches a pong to a waiting Ping or to the keepalive ping.
@@ -69,12 +90,14 @@ func (c *Conn) gotPong(p []byte) {
 		return
 	}
 	seq := binary.BigEndian.Uint64(p)
-	c.pingMu.Lock()
-	if ch, ok := c.pingWaiters[seq]; ok {
-		close(ch)
-		delete(c.pingWaiters, seq)
+	if s := c.pings.Load(); s != nil {
+		s.mu.Lock()
+		if ch, ok := s.waiters[seq]; ok {
+			close(ch)
+			delete(s.waiters, seq)
+		}
+		s.mu.Unlock()
 	}
-	c.pingMu.Unlock()
 	if k := c.keepalive; k != nil {
 		k.pong(seq)
 	}

@@ -56,12 +56,12 @@ func (c *Conn) WritePrepared(ctx context.Context, pm *PreparedMessage) error {
 	defer unlock(c.msgLock)
 	op, _ := dataOpcode(pm.typ)
 	switch {
-	case c.role == protocol.RoleClient && c.enc != nil && c.deflate.ShouldCompress(len(pm.payload)):
+	case c.role == protocol.RoleClient && c.enc != nil && c.cfg.deflate.ShouldCompress(len(pm.payload)):
 		return c.writeCompressed(ctx, op, pm.payload)
 	case c.role == protocol.RoleClient:
 		return c.writeFrame(ctx, true, 0, op, pm.payload)
-	case c.enc != nil && c.deflate.ShouldCompress(len(pm.payload)):
-		err := c.writeRaw(ctx, pm.deflatedFrame(op, c.enc.WindowBits(), c.deflate.Level))
+	case c.enc != nil && c.cfg.deflate.ShouldCompress(len(pm.payload)):
+		err := c.writeRaw(ctx, pm.deflatedFrame(op, c.enc.WindowBits(), c.cfg.deflate.Level))
 		if err != nil {
 			if c.enc.ContextTakeover() {
 				c.closeTCP(err)

@@ -378,7 +378,7 @@ func (c *Conn) readRaw(p []byte) (int, error) {
 	var n int
 	var err error
 	c.flushBeforeRead()
-	if len(p) >= directReadMin {
+	if len(p) >= c.rb.directMin() {
 		n, err = c.rb.readDirect(p)
 	} else if err = c.rb.fill(); err == nil {
 		n = copy(p, c.rb.buffered())
@@ -410,6 +410,9 @@ func (c *Conn) skipPayload() error {
 // handleControl handles a control frame whose header has been read and
 // whose payload is buffered.
 func (c *Conn) handleControl(h protocol.Header) error {
+	if c.ctrl == nil {
+		c.ctrl = new([protocol.MaxControlPayload]byte)
+	}
 	p := c.ctrl[:h.Length]
 	copy(p, c.rb.buffered())
 	c.rb.consume(len(p))

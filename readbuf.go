@@ -18,9 +18,13 @@ const readBufferSize = 16 << 10
 const directReadMin = 4 << 10
 
 // largeFrameMin is the payload size, in bytes, from which a data frame
-// makes readBuf.fill read at most directReadMin bytes on connections that
-// read through net.Conn.Read; see readBuf.large.
+// changes how readBuf fills; see readBuf.large.
 const largeFrameMin = 8 << 10
+
+// largeReadBufferSize is the buffer a raw socket fills while frames are
+// large, in bytes: several 16 KiB frames, or one with its header, per
+// system call.
+const largeReadBufferSize = 64 << 10
 
 // readBuf is the input side of a connection: a byte buffer borrowed from
 // bufpool while data is in flight and returned when everything in it has
@@ -43,8 +47,12 @@ type readBuf struct {
 	// each payload is read straight into the caller's memory instead of
 	// being copied through the buffer: with whole-buffer fills a stream
 	// of 16 KiB frames is copied twice, as each fill swallows most of the
-	// next frame. Raw sockets keep whole-buffer fills, since there a
-	// second read costs a system call, more than the copy it saves.
+	// next frame. Raw sockets instead fill a larger buffer
+	// (largeReadBufferSize), since there each read is a system call,
+	// which costs more than copying the payload out of the buffer: a
+	// frame that fits is read whole with its header in one call, and
+	// pipelined frames several at a time, instead of a call for the
+	// buffered part and another for the rest of each frame.
 	large bool
 
 	// State of one raw read, set up for rawReadFn.
@@ -108,6 +116,9 @@ func (r *readBuf) fill() error {
 		r.end = copy(*r.buf, (*r.buf)[r.pos:r.end])
 		r.pos = 0
 	}
+	if r.buf != nil && len(*r.buf) < r.fillSize() {
+		r.grow(r.fillSize())
+	}
 	if r.buf != nil && r.end == len(*r.buf) {
 		return errBufferFull
 	}
@@ -132,6 +143,33 @@ func (r *readBuf) fill() error {
 		err = errNoProgress
 	}
 	return err
+}
+
+// grow moves the unread bytes, at the start of the buffer, into a
+// buffer of size bytes.
+func (r *readBuf) grow(size int) {
+	b := bufpool.Get(size)
+	r.end = copy(*b, (*r.buf)[:r.end])
+	bufpool.Put(r.buf)
+	r.buf = b
+}
+
+// fillSize is the size of the buffer to borrow for a fill.
+func (r *readBuf) fillSize() int {
+	if r.large && r.raw != nil {
+		return largeReadBufferSize
+	}
+	return readBufferSize
+}
+
+// directMin is the smallest read made straight into the destination:
+// on a raw socket while frames are large, only what the large buffer
+// could not hold.
+func (r *readBuf) directMin() int {
+	if r.large && r.raw != nil {
+		return largeReadBufferSize
+	}
+	return directReadMin
 }
 
 // tryFill is fill that returns errWouldBlock instead of waiting when the

@@ -19,7 +19,7 @@ func (r *readBuf) rawRead(fd uintptr) bool {
 	dst := r.rawDst
 	if dst == nil {
 		if r.buf == nil {
-			r.buf = bufpool.Get(readBufferSize)
+			r.buf = bufpool.Get(r.fillSize())
 		}
 		dst = (*r.buf)[r.end:]
 	}

@@ -13,7 +13,8 @@ import (
 //
 // The reader is valid until it returns io.EOF or the next message is
 // requested; starting the next message first discards what is left of
-// this one (still checking it). Reader does not allocate.
+// this one (still checking it). Reader allocates only the first time on
+// a connection: the reader it returns is reused.
 func (c *Conn) Reader(ctx context.Context) (MessageType, io.Reader, error) {
 	if err := c.lockRead(ctx); err != nil {
 		return 0, nil, err
@@ -25,8 +26,11 @@ func (c *Conn) Reader(ctx context.Context) (MessageType, io.Reader, error) {
 	if err != nil {
 		return 0, nil, c.readError(ctx, interrupted, err)
 	}
-	c.mr = messageReader{c: c, ctx: ctx, seq: c.msgSeq}
-	return typ, &c.mr, nil
+	if c.mr == nil {
+		c.mr = new(messageReader)
+	}
+	*c.mr = messageReader{c: c, ctx: ctx, seq: c.msgSeq}
+	return typ, c.mr, nil
 }
 
 // messageReader reads one message; see [Conn.Reader].

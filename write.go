@@ -39,7 +39,7 @@ func (c *Conn) Write(ctx context.Context, typ MessageType, p []byte) error {
 		return err
 	}
 	defer unlock(c.msgLock)
-	if c.enc != nil && c.deflate.ShouldCompress(len(p)) {
+	if c.enc != nil && c.cfg.deflate.ShouldCompress(len(p)) {
 		return c.writeCompressed(ctx, op, p)
 	}
 	return c.writeFrame(ctx, true, 0, op, p)
@@ -52,7 +52,8 @@ func (c *Conn) Write(ctx context.Context, typ MessageType, p []byte) error {
 // written until then.
 //
 // The returned writer belongs to the connection and is valid until
-// closed; Writer does not allocate.
+// closed. Writer allocates only the first time on a connection: the
+// writer it returns is reused.
 func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, error) {
 	op, err := dataOpcode(typ)
 	if err != nil {
@@ -65,11 +66,14 @@ func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, err
 		unlock(c.msgLock)
 		return nil, ErrCloseSent
 	}
-	c.mw = messageWriter{c: c, ctx: ctx, op: op, compressed: c.enc != nil}
+	if c.mw == nil {
+		c.mw = new(messageWriter)
+	}
+	*c.mw = messageWriter{c: c, ctx: ctx, op: op, compressed: c.enc != nil}
 	if c.mw.compressed {
 		c.mw.rsv = protocol.RSV1
 	}
-	return &c.mw, nil
+	return c.mw, nil
 }
 
 func dataOpcode(typ MessageType) (protocol.Opcode, error) {
@@ -263,12 +267,10 @@ func (c *Conn) writeFrameLocked(h protocol.Header, p []byte) (int64, error) {
 		return c.writeMasked(h, p)
 	}
 	if c.vectored && len(p) >= vectoredWriteMin {
-		n := protocol.EncodeHeader(&c.hdr, h)
-		c.wvecArr = [2][]byte{c.hdr[:n], p}
-		c.wvec = c.wvecArr[:]
-		written, err := c.wvec.WriteTo(c.nc)
-		c.wvecArr = [2][]byte{}
-		return written, err
+		if c.vw == nil {
+			c.vw = new(vectoredWrite)
+		}
+		return c.vw.write(c.nc, h, p)
 	}
 	size := h.HeaderSize() + len(p)
 	buf := c.borrowWriteBuf(size)
@@ -287,6 +289,24 @@ func (c *Conn) writeFrameLocked(h protocol.Header, p []byte) (int64, error) {
 	}
 	m, err := c.nc.Write(p)
 	return int64(written + m), err
+}
+
+// vectoredWrite writes a frame as its header and its payload, uncopied,
+// in one writev. It lives as long as its connection, so that the
+// net.Buffers WriteTo needs is not allocated per frame.
+type vectoredWrite struct {
+	hdr  [protocol.MaxHeaderSize]byte
+	arr  [2][]byte
+	bufs net.Buffers
+}
+
+func (v *vectoredWrite) write(nc net.Conn, h protocol.Header, p []byte) (int64, error) {
+	n := protocol.EncodeHeader(&v.hdr, h)
+	v.arr = [2][]byte{v.hdr[:n], p}
+	v.bufs = v.arr[:]
+	written, err := v.bufs.WriteTo(nc)
+	v.arr = [2][]byte{} // do not keep p alive
+	return written, err
 }
 
 // writeMasked writes a client frame: the payload is masked through the
