@@ -513,3 +513,54 @@ func ExampleAcceptConn() {
 	c.Close(websocket.CloseNormal, "")
 	// Output: no net/http here
 }
+
+// CoalesceWrites lets an echo server answer a burst of pipelined
+// messages with one write instead of one per message: each echo written
+// while more messages wait in the read buffer is held, and the held
+// echoes go out together before the server next waits for input.
+func ExampleConnOptions_coalesceWrites() {
+	opts := &websocket.AcceptOptions{ConnOptions: websocket.ConnOptions{CoalesceWrites: true}}
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, opts)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		var buf []byte
+		for {
+			typ, msg, err := c.ReadInto(r.Context(), buf)
+			if err != nil {
+				return
+			}
+			if err := c.Write(r.Context(), typ, msg); err != nil {
+				return
+			}
+			buf = msg
+		}
+	}))
+	defer s.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, s.URL, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.CloseNow()
+	for _, m := range []string{"one", "two", "three"} { // pipelined
+		if err := c.Write(ctx, websocket.MessageText, []byte(m)); err != nil {
+			log.Fatal(err)
+		}
+	}
+	for range 3 {
+		_, msg, err := c.Read(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(string(msg))
+	}
+	// Output:
+	// one
+	// two
+	// three
+}

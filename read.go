@@ -120,11 +120,11 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 // readBufferedMessage is the fast path of readWhole, for the common case
 // of a message that is one uncompressed data frame already whole in the
 // buffer: it appends the payload to dst with one pass that copies and
-// unmasks (mask.Copy) and, for text, one validation pass, with none of the per-chunk
-// bookkeeping of the general path. It returns ok false, having consumed
-// nothing and changed no state the general path depends on, for
-// anything else, including every error: the general path then handles
-// the frame from the start.
+// unmasks (mask.Copy) and, for text, one validation pass, with none of
+// the per-chunk bookkeeping of the general path. It returns ok false,
+// having consumed nothing and changed no state the general path depends
+// on, for anything else, including every error: the general path then
+// handles the frame from the start.
 func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok bool) {
 	b := c.rb.buffered()
 	h, n, err := protocol.DecodeHeader(b)

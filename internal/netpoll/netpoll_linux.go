@@ -21,6 +21,7 @@ const Supported = true
 // with a non-blocking epoll_wait.
 type Poller struct {
 	epfd int
+	file *os.File        // epfd as a file: holding it keeps its finalizer from closing epfd
 	raw  syscall.RawConn // epfd, through the runtime's poller
 
 	mu      sync.Mutex
@@ -46,11 +47,12 @@ func newPoller() (*Poller, error) {
 	// os.NewFile registers a non-blocking descriptor with the runtime's
 	// poller. The file lives as long as the process: the poller is never
 	// closed.
-	raw, err := os.NewFile(uintptr(epfd), "netpoll").SyscallConn()
+	file := os.NewFile(uintptr(epfd), "netpoll")
+	raw, err := file.SyscallConn()
 	if err != nil {
 		return nil, fmt.Errorf("netpoll: %w", err)
 	}
-	p := &Poller{epfd: epfd, raw: raw, waiters: map[int32]waiter{}, added: map[int32]bool{}}
+	p := &Poller{epfd: epfd, file: file, raw: raw, waiters: map[int32]waiter{}, added: map[int32]bool{}}
 	go p.loop()
 	return p, nil
 }
