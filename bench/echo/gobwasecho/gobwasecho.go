@@ -22,25 +22,36 @@ var Server = echo.Server{
 	Module: "github.com/gobwas/ws",
 	Proto:  echo.ProtoWebSocket,
 	Modes: []echo.Mode{
-		{Name: "bufio", Doc: "low-level API over a 4 KiB bufio.Reader, message buffer kept", Serve: serve(true, false), Deflate: serve(true, true), Idle: true},
-		{Name: "direct", Doc: "low-level API on the socket, message buffers pooled", Serve: serve(false, false), Deflate: serve(false, true), Idle: true},
+		{Name: "bufio", Doc: "low-level API over a 4 KiB bufio.Reader, message buffer kept", Serve: serve(bufioMode, false), Deflate: serve(bufioMode, true), Idle: true},
+		{Name: "direct", Doc: "low-level API on the socket, message buffers pooled", Serve: serve(directMode, false), Deflate: serve(directMode, true), Idle: true},
+		{Name: "batch", Doc: "bufio, with the echoes gathered in a 64 KiB bufio.Writer flushed when no more input is buffered", Serve: serve(batchMode, false), Deflate: serve(batchMode, true)},
 	},
 }
 
-// Limits of the echo loop, in bytes.
+// How a connection reads and writes.
+type mode int
+
 const (
-	readBufferSize = 4 << 10
-	readLimit      = 32 << 20 // as the other libraries
-	copyMax        = 2 << 10  // larger payloads go out with writev beside their header
+	bufioMode  mode = iota // reads through a bufio.Reader, message buffer kept
+	directMode             // reads from the socket, message buffers pooled
+	batchMode              // bufioMode, writes gathered until no input is buffered
 )
 
-// serve serves the echo, with permessage-deflate (wsflate) when compress
-// is true.
-func serve(buffered, compress bool) func(net.Listener) error {
+// Limits of the echo loop, in bytes.
+const (
+	readBufferSize  = 4 << 10
+	batchBufferSize = 64 << 10 // as much as wirefast's CoalesceWrites holds
+	readLimit       = 32 << 20 // as the other libraries
+	copyMax         = 2 << 10  // larger payloads go out with writev beside their header
+)
+
+// serve serves the echo in mode m, with permessage-deflate (wsflate) when
+// compress is true.
+func serve(m mode, compress bool) func(net.Listener) error {
 	return func(ln net.Listener) error {
 		return echo.AcceptLoop(ln, func(nc net.Conn) {
 			defer nc.Close()
-			l := &loop{nc: nc, r: nc, pooled: !buffered}
+			l := &loop{nc: nc, r: nc, pooled: m == directMode}
 			if compress {
 				ext := wsflate.Extension{Parameters: wsflate.DefaultParameters}
 				u := ws.Upgrader{Negotiate: ext.Negotiate}
@@ -51,8 +62,12 @@ func serve(buffered, compress bool) func(net.Listener) error {
 			} else if _, err := ws.Upgrade(nc); err != nil {
 				return
 			}
-			if buffered {
-				l.r = bufio.NewReaderSize(nc, readBufferSize)
+			if m != directMode {
+				l.br = bufio.NewReaderSize(nc, readBufferSize)
+				l.r = l.br
+			}
+			if m == batchMode {
+				l.w = bufio.NewWriterSize(nc, batchBufferSize)
 			}
 			l.run()
 		})
@@ -67,6 +82,8 @@ var msgPool = sync.Pool{New: func() any { return new([]byte) }}
 type loop struct {
 	nc     net.Conn
 	r      io.Reader
+	br     *bufio.Reader // r, when reads go through a bufio.Reader
+	w      *bufio.Writer // batchMode: gathers frames until no input is buffered
 	pooled bool
 	hbuf   [ws.MaxHeaderSize]byte
 	out    bytes.Buffer // header, and small payloads, of the frame written
@@ -166,8 +183,11 @@ func (l *loop) control(h ws.Header) bool {
 }
 
 // write sends one frame: small payloads copied behind the header, large
-// ones beside it with writev.
+// ones beside it with writev; in batchMode, gathered instead.
 func (l *loop) write(h ws.Header, p []byte) error {
+	if l.w != nil {
+		return l.writeBatched(h, p)
+	}
 	l.out.Reset()
 	if err := ws.WriteHeaderBuffer(&l.out, h, l.hbuf[:]); err != nil {
 		return err
@@ -180,6 +200,22 @@ func (l *loop) write(h ws.Header, p []byte) error {
 	bufs := net.Buffers{l.out.Bytes(), p}
 	_, err := bufs.WriteTo(l.nc)
 	return err
+}
+
+// writeBatched adds the frame to l.w and flushes it when the reader has
+// no more input buffered, or for a control frame: a burst of pipelined
+// messages is answered with one write, as wirefast's CoalesceWrites does.
+func (l *loop) writeBatched(h ws.Header, p []byte) error {
+	if err := ws.WriteHeaderBuffer(l.w, h, l.hbuf[:]); err != nil {
+		return err
+	}
+	if _, err := l.w.Write(p); err != nil {
+		return err
+	}
+	if h.OpCode.IsControl() || l.br.Buffered() == 0 {
+		return l.w.Flush()
+	}
+	return nil
 }
 
 func (l *loop) close(code ws.StatusCode) {
