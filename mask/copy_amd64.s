@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "key_amd64.h"
 
 // func copyMaskAVX2(key uint32, pos int, dst, src []byte) int
 //
@@ -19,11 +20,8 @@ TEXT ·copyMaskAVX2(SB), NOSPLIT, $0-72
 	LEAQ (CX)(BX*1), DX
 	ANDQ $3, DX
 	MOVQ DX, ret+64(FP)
-	SHLL $3, CX
-	RORL CX, AX
-	MOVQ AX, DX
-	SHLQ $32, DX
-	ORQ  DX, AX
+	ROTATE_KEY
+	DOUBLE_KEY
 	CMPQ BX, $32
 	JB   tail
 	MOVQ AX, X0

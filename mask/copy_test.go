@@ -51,15 +51,7 @@ func checkCopy(t *testing.T, im copyImpl, key [4]byte, pos, srcOff, dstOff, n in
 	if !bytes.Equal(src, srcOrig) {
 		t.Fatalf("%s(%x, %d, %d bytes, offsets %d/%d) changed the source", im.name, key, pos, n, srcOff, dstOff)
 	}
-	if !bytes.Equal(got, want) {
-		i := 0
-		for got[i] == want[i] {
-			i++
-		}
-		where := "inside"
-		if i < guard+dstOff || i >= guard+dstOff+n {
-			where = "outside"
-		}
+	if i, where := firstDiff(got, want, guard+dstOff, n); i >= 0 {
 		t.Fatalf("%s(%x, %d, %d bytes, offsets %d/%d): first wrong byte at %d (%s the destination): got %#02x, want %#02x",
 			im.name, key, pos, n, srcOff, dstOff, i-guard-dstOff, where, got[i], want[i])
 	}

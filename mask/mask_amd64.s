@@ -2,6 +2,7 @@
 
 #include "go_asm.h"
 #include "textflag.h"
+#include "key_amd64.h"
 
 // Each entry point loads its arguments, stores its result, rotates the key
 // and either finishes a short buffer itself or jumps to a body, which
@@ -14,17 +15,6 @@
 // Bodies align DI before their vector loops, stepping 1, 2, 4, 8 (and 16)
 // bytes and rotating AX by the bytes done, and finish with tailBody, so
 // no byte outside the buffer is ever read or written.
-
-// ROTATE_KEY rotates the key in AX right by pos (CX) bytes.
-#define ROTATE_KEY \
-	SHLL $3, CX; \
-	RORL CX, AX
-
-// DOUBLE_KEY repeats the 32-bit key in AX in its upper half.
-#define DOUBLE_KEY \
-	MOVQ AX, DX; \
-	SHLQ $32, DX; \
-	ORQ  DX, AX
 
 // func mask(key uint32, pos int, b []byte) int
 TEXT ·mask(SB), NOSPLIT, $0-48

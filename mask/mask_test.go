@@ -84,18 +84,25 @@ func checkOne(t *testing.T, im impl, key [4]byte, pos, off, n int, rng *rand.Cha
 	if gotPos != wantPos {
 		t.Errorf("%s(%x, %d, [%d bytes at offset %d]) = %d, want %d", im.name, key, pos, n, off, gotPos, wantPos)
 	}
-	if !bytes.Equal(got, want) {
-		i := 0
-		for got[i] == want[i] {
-			i++
-		}
-		where := "inside"
-		if i < guard+off || i >= guard+off+n {
-			where = "outside"
-		}
+	if i, where := firstDiff(got, want, guard+off, n); i >= 0 {
 		t.Fatalf("%s(%x, %d, [%d bytes at offset %d]): first wrong byte at %d (%s the slice): got %#02x, want %#02x",
 			im.name, key, pos, n, off, i-guard-off, where, got[i], want[i])
 	}
+}
+
+// firstDiff returns the index of the first byte where got and want, of
+// equal length, differ, and whether it lies inside or outside the n bytes
+// from start under test; -1 when they are equal.
+func firstDiff(got, want []byte, start, n int) (int, string) {
+	for i := range got {
+		if got[i] != want[i] {
+			if i < start || i >= start+n {
+				return i, "outside"
+			}
+			return i, "inside"
+		}
+	}
+	return -1, ""
 }
 
 // newRand returns a deterministic source of test bytes.
