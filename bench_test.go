@@ -32,21 +32,27 @@ func BenchmarkEcho(b *testing.B) {
 					cc, sc = net.Pipe()
 				}
 				client := startEcho(b, cc, sc, websocket.TestConfig{}, websocket.TestConfig{})
-				ctx := context.Background()
-				msg := make([]byte, size.n)
-				buf := make([]byte, size.n)
-				b.SetBytes(int64(size.n))
-				b.ReportAllocs()
-				for b.Loop() {
-					if err := client.Write(ctx, websocket.MessageBinary, msg); err != nil {
-						b.Fatal(err)
-					}
-					var err error
-					if _, buf, err = client.ReadInto(ctx, buf); err != nil {
-						b.Fatal(err)
-					}
-				}
+				roundTrips(b, client, websocket.MessageBinary, [][]byte{make([]byte, size.n)})
 			})
+		}
+	}
+}
+
+// roundTrips runs b's loop as the client of an echo: each iteration
+// writes the next of msgs, all of one size, as a message of type typ and
+// reads the echo.
+func roundTrips(b *testing.B, client *websocket.Conn, typ websocket.MessageType, msgs [][]byte) {
+	ctx := context.Background()
+	buf := make([]byte, len(msgs[0]))
+	b.SetBytes(int64(len(msgs[0])))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if err := client.Write(ctx, typ, msgs[i%len(msgs)]); err != nil {
+			b.Fatal(err)
+		}
+		var err error
+		if _, buf, err = client.ReadInto(ctx, buf); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

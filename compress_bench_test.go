@@ -1,7 +1,6 @@
 package websocket_test
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -91,21 +90,7 @@ func BenchmarkEchoCompressed(b *testing.B) {
 				cc, sc := wstest.TCPPair(b)
 				client := startEcho(b, cc, sc, websocket.TestConfig{Deflate: clientCfg}, websocket.TestConfig{Deflate: serverCfg})
 				msgs := jsonMessages(size.n, 8)
-				ctx := context.Background()
-				buf := make([]byte, size.n)
-				b.SetBytes(int64(size.n))
-				b.ReportAllocs()
-				i := 0
-				for b.Loop() {
-					if err := client.Write(ctx, websocket.MessageText, msgs[i%len(msgs)]); err != nil {
-						b.Fatal(err)
-					}
-					var err error
-					if _, buf, err = client.ReadInto(ctx, buf); err != nil {
-						b.Fatal(err)
-					}
-					i++
-				}
+				roundTrips(b, client, websocket.MessageText, msgs)
 				b.ReportMetric(wireBytes(clientCfg, msgs), "wire-B/msg")
 			})
 		}

@@ -28,18 +28,7 @@ func BenchmarkEchoReceive(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			msg := make([]byte, size.n)
-			buf := make([]byte, size.n)
-			b.SetBytes(int64(size.n))
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := client.Write(ctx, websocket.MessageBinary, msg); err != nil {
-					b.Fatal(err)
-				}
-				if _, buf, err = client.ReadInto(ctx, buf); err != nil {
-					b.Fatal(err)
-				}
-			}
+			roundTrips(b, client, websocket.MessageBinary, [][]byte{make([]byte, size.n)})
 		})
 	}
 }
