@@ -127,7 +127,7 @@ func (r *readBuf) fill() error {
 		return r.doRawRead()
 	}
 	if r.buf == nil {
-		r.buf = bufpool.Get(readBufferSize)
+		r.buf = bufpool.Get(r.fillSize())
 	}
 	dst := (*r.buf)[r.end:]
 	if r.large && len(dst) > directReadMin {
