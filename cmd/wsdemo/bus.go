@@ -18,8 +18,10 @@ type bus interface {
 	AddCounter(ctx context.Context, delta int64) error
 	// SendCounter sends the counter's current state to one peer only.
 	SendCounter(ctx context.Context, to string) error
-	// Join records the peer id (with nick) as present in topic; then
-	// everyone in topic gets notice, if not nil, and the users event.
+	// Join records the peer id (with nick) as present in topic, admits
+	// it in the hub of its process (it gets the events after its join,
+	// none before), then everyone in topic gets notice, if not nil, and
+	// the users event.
 	Join(ctx context.Context, topic, id, nick string, notice []byte) error
 	// Leave undoes Join, with the same announcements.
 	Leave(ctx context.Context, topic, id string, notice []byte) error
@@ -77,6 +79,7 @@ func (b *memBus) Join(_ context.Context, topic, id, nick string, notice []byte) 
 		b.present[topic] = members
 	}
 	members[id] = nick
+	b.hub.admit(topic, id)
 	b.announce(topic, notice)
 	return nil
 }

@@ -42,13 +42,19 @@ type testServer struct {
 type serverOption func(*startOptions)
 
 type startOptions struct {
-	newBus func(t *testing.T, h *hub, log *slog.Logger) (bus, string) // default: the memory bus
-	wrap   func(net.Listener) net.Listener
+	newBus  func(t *testing.T, h *hub, log *slog.Logger) (bus, string) // default: the memory bus
+	wrapBus func(bus) bus
+	wrap    func(net.Listener) net.Listener
 }
 
 // withBus makes the server use the bus newBus returns (with its process id).
 func withBus(newBus func(t *testing.T, h *hub, log *slog.Logger) (bus, string)) serverOption {
 	return func(o *startOptions) { o.newBus = newBus }
+}
+
+// withBusWrapper makes the server use wrap(b) instead of the bus b.
+func withBusWrapper(wrap func(bus) bus) serverOption {
+	return func(o *startOptions) { o.wrapBus = wrap }
 }
 
 // withListener wraps the server's listener.
@@ -75,6 +81,9 @@ func startServer(t *testing.T, cfg serverConfig, opts ...serverOption) *testServ
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := newHub()
 	b, proc := o.newBus(t, h, log)
+	if o.wrapBus != nil {
+		b = o.wrapBus(b)
+	}
 	s := newServer(cfg, log, h, b, proc)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)

@@ -47,7 +47,11 @@ const (
 // A message on a channel is "TO\nJSON": TO is empty for everyone in the
 // topic, or the id of the one peer it is for (a newcomer's counter
 // state). Peer ids start with the process id, so they are unique across
-// processes.
+// processes. A join first publishes "+ID\n", with no JSON: the peer's
+// process admits it in its hub there, so that the peer gets the events
+// from its join on and none published before it, however late this
+// process receives the other processes' events (Redis hands one
+// subscriber its messages in the order they were published).
 //
 // Who is online is a hash per topic, peer id → nick; the users count is
 // its length, the sum over processes. A process that dies without
@@ -128,6 +132,10 @@ func (b *redisBus) receive(events <-chan any) {
 				b.log.Warn("redis: malformed event ignored", "channel", ev.Channel)
 				continue
 			}
+			if id, admit := strings.CutPrefix(to, "+"); admit {
+				b.hub.admit(topic, id)
+				continue
+			}
 			b.hub.deliver(topic, to, []byte(payload))
 		case *redis.Subscription:
 			// The first confirmation was read in newRedisBus: this is a
@@ -154,6 +162,9 @@ func (b *redisBus) resync() {
 		b.log.Error("redis: resync: heartbeat", "err", err)
 		return
 	}
+	// An admission may have been lost with the connection: admit every
+	// peer, whose next events are the current state sent below.
+	b.hub.admitAll()
 	args := []any{redisMembersPfx, redisEventsPfx, redisCounterKey, redisEventsPfx + counterTopic}
 	for _, m := range b.hub.members() {
 		args = append(args, m.topic, usersStyle(m.topic), m.id, m.nick)
@@ -298,6 +309,7 @@ local topic, channel, op, id, nick, notice, style = ARGV[1], ARGV[2], ARGV[3], A
 if op == 'join' then
   redis.call('HSET', KEYS[1], id, nick)
   redis.call('HSET', KEYS[2], topic, style)
+  redis.call('PUBLISH', channel, '+' .. id .. '\n')
 elseif redis.call('HDEL', KEYS[1], id) == 0 then
   return 0 -- not a member (any more): nothing to announce
 end
