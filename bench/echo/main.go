@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 )
 
@@ -19,12 +20,15 @@ import (
 // (debug.FreeOSMemory), so that the benchmark can read the memory the
 // connections keep apart from garbage not yet collected. -list prints
 // the modes. -compress serves with permessage-deflate (Mode.Deflate).
+// -cpuprofile writes a CPU profile of the whole run (for pprof) when the
+// server exits.
 func Main(s Server) {
 	fs := flag.NewFlagSet(os.Args[0], flag.ExitOnError)
 	mode := fs.String("mode", s.Modes[0].Name, "how to drive the library (see -list)")
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
 	list := fs.Bool("list", false, "print the modes and exit")
 	compress := fs.Bool("compress", false, "enable permessage-deflate (modes marked deflate in -list)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	_ = fs.Parse(os.Args[1:])
 	if *list {
 		for _, m := range s.Modes {
@@ -53,6 +57,21 @@ func Main(s Server) {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fatalf("%v", err)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatalf("cpuprofile: %v", err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if err := f.Close(); err != nil {
+				fatalf("cpuprofile: %v", err)
+			}
+		}()
 	}
 	fmt.Printf("listening %s %s\n", ln.Addr(), moduleVersion(s.Module))
 	served := make(chan error, 1)
