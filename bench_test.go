@@ -2,6 +2,7 @@ package websocket_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -57,44 +58,53 @@ func roundTrips(b *testing.B, client *websocket.Conn, typ websocket.MessageType,
 	}
 }
 
-// BenchmarkEchoPipelined measures a server echoing bursts of 16 messages
+// BenchmarkEchoPipelined measures a server echoing bursts of messages
 // that a raw client writes in one system call, as a pipelining client
-// does, with and without ConnOptions.CoalesceWrites. One op is a burst.
+// does, with and without ConnOptions.CoalesceWrites. One op is a burst:
+// 16 messages, or 64 for the names ending in x64 (more than one read
+// buffer of input at 1 KiB and up).
 func BenchmarkEchoPipelined(b *testing.B) {
-	const burst = 16
-	for _, coalesce := range []bool{false, true} {
-		for _, size := range benchSizes[:3] {
-			name := "plain/" + size.name
-			if coalesce {
-				name = "coalesce/" + size.name
-			}
-			b.Run(name, func(b *testing.B) {
-				cc, sc := wstest.TCPPair(b)
-				server := websocket.NewConnForTest(sc, false, websocket.TestConfig{CoalesceWrites: coalesce})
-				b.Cleanup(func() { server.CloseNow() })
-				go func() {
-					var buf []byte
-					for {
-						typ, msg, err := server.ReadInto(context.Background(), buf)
-						if err != nil || server.Write(context.Background(), typ, msg) != nil {
-							return
-						}
-						buf = msg
-					}
-				}()
-				in := maskedFrames(size.n, burst)
-				out := make([]byte, burst*(protocol.Header{Length: int64(size.n)}.HeaderSize()+size.n))
-				b.SetBytes(int64(burst * size.n))
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := cc.Write(in); err != nil {
-						b.Fatal(err)
-					}
-					if _, err := io.ReadFull(cc, out); err != nil {
-						b.Fatal(err)
-					}
+	for _, burst := range []int{16, 64} {
+		for _, coalesce := range []bool{false, true} {
+			for _, size := range benchSizes[:3] {
+				name := "plain/" + size.name
+				if coalesce {
+					name = "coalesce/" + size.name
 				}
-			})
+				if burst != 16 {
+					name += fmt.Sprintf("x%d", burst)
+				}
+				b.Run(name, func(b *testing.B) { echoBursts(b, size.n, burst, coalesce) })
+			}
+		}
+	}
+}
+
+// echoBursts is one case of BenchmarkEchoPipelined.
+func echoBursts(b *testing.B, size, burst int, coalesce bool) {
+	cc, sc := wstest.TCPPair(b)
+	server := websocket.NewConnForTest(sc, false, websocket.TestConfig{CoalesceWrites: coalesce})
+	b.Cleanup(func() { server.CloseNow() })
+	go func() {
+		var buf []byte
+		for {
+			typ, msg, err := server.ReadInto(context.Background(), buf)
+			if err != nil || server.Write(context.Background(), typ, msg) != nil {
+				return
+			}
+			buf = msg
+		}
+	}()
+	in := maskedFrames(size, burst)
+	out := make([]byte, burst*(protocol.Header{Length: int64(size)}.HeaderSize()+size))
+	b.SetBytes(int64(burst * size))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cc.Write(in); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(cc, out); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

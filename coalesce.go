@@ -14,10 +14,10 @@ import (
 // without waiting on the socket, is appended to the write buffer instead
 // of being sent. The held frames go out together: with the next frame
 // that does not join them (a control frame, one too large), when the
-// buffer is full, on Flush, or when the reader is about to read from the
-// socket. An echo or request/response loop over pipelined small messages
-// then makes one write system call per batch of input rather than one per
-// message.
+// buffer is full, on Flush, or when the reader is about to wait for the
+// socket (fillBuffer). An echo or request/response loop over pipelined
+// small messages then makes one write system call per batch of input
+// rather than one per message.
 //
 // The reader and the writers agree through c.coalesce, one word with two
 // flags, changed only by atomic read-modify-write operations, so that of
@@ -65,7 +65,33 @@ func (c *Conn) markReadAhead() {
 	}
 }
 
-// flushBeforeRead is called by the reader before it reads from the
+// fillBuffer fills the read buffer for the reader: waiting for the socket
+// if wait, else returning errWouldBlock when it has no data. Frames held
+// by CoalesceWrites go out before the reader waits, not before every
+// read: on a raw socket, a read that finds more input already waiting
+// leaves them held, so that an echo of a client's pipelined messages
+// makes one write per burst (or per holdBufferSize bytes), however many
+// reads the burst takes.
+func (c *Conn) fillBuffer(wait bool) error {
+	polled := false
+	if c.coalesce.Load()&coalesceHeld != 0 && c.rb.raw != nil {
+		if err := c.rb.tryFill(); err != errWouldBlock {
+			return err
+		}
+		polled = true
+	}
+	c.flushBeforeRead()
+	switch {
+	case wait:
+		return c.rb.fill()
+	case polled:
+		return errWouldBlock // empty a moment ago: no need to look again
+	default:
+		return c.rb.tryFill()
+	}
+}
+
+// flushBeforeRead is called by the reader before it waits for the
 // socket: it clears readAhead and sends the held frames, if any, bounded
 // by the read's context. The frame lock's holder is then either about to
 // send them itself or in a short section with no I/O, so the reader

@@ -7,6 +7,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -172,6 +173,55 @@ func TestCoalesceHeld(t *testing.T) {
 				t.Errorf("held message and %s went out in %d writes, want 1", tt.name, cc.writes.Load())
 			}
 		})
+	}
+}
+
+// rawCountingConn is a countingConn that also offers the socket's
+// syscall.RawConn, as a *net.TCPConn does, so that the Conn reads through
+// it (the raw path of readBuf).
+type rawCountingConn struct {
+	countingConn
+	sc syscall.Conn
+}
+
+func (c *rawCountingConn) SyscallConn() (syscall.RawConn, error) { return c.sc.SyscallConn() }
+
+// TestCoalesceManyReads echoes a burst of 1 KiB messages that takes
+// several reads (the read buffer holds 16 KiB) but is all in the socket
+// before the first: on a raw socket the held echoes wait until the
+// reader would wait, so the whole burst is answered with one write, not
+// one per read.
+func TestCoalesceManyReads(t *testing.T) {
+	const n, size = 40, 1 << 10 // 41 KiB on the wire each way
+	a, b := wstest.TCPPair(t)
+	cc := &rawCountingConn{countingConn: countingConn{Conn: b}, sc: b.(syscall.Conn)}
+	c := websocket.NewConnForTest(cc, false, websocket.TestConfig{CoalesceWrites: true})
+	t.Cleanup(func() { c.CloseNow() })
+	peer := wstest.NewPeer(t, a, true)
+	var wire []byte
+	var want [][]byte
+	for i := range n {
+		m := bytes.Repeat([]byte{'a' + byte(i%26)}, size)
+		want = append(want, m)
+		wire = append(wire, peer.Encode(wstest.Frame{Fin: true, Opcode: protocol.OpText, Payload: m})...)
+	}
+	peer.WriteRaw(wire) // in the socket before the first read
+	ctx := context.Background()
+	go func() {
+		for range n {
+			typ, msg, err := c.Read(ctx)
+			if err == nil {
+				err = c.Write(ctx, typ, msg)
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	expectMessages(t, peer, want)
+	if got := cc.writes.Load(); got != 1 {
+		t.Errorf("%d messages of %d bytes echoed in %d writes, want 1", n, size, got)
 	}
 }
 

@@ -295,12 +295,9 @@ func (c *Conn) readHeader() (protocol.Header, error) {
 		case err != protocol.ErrNeedMore:
 			return h, c.fail(err)
 		}
-		fill := c.rb.fill
-		if c.nonBlocking && c.msgDone && len(b) == 0 {
-			fill = c.rb.tryFill // receive mode, idle: give the goroutine back
-		}
-		c.flushBeforeRead()
-		if err := fill(); err != nil {
+		// Receive mode, idle: give the goroutine back rather than wait.
+		wait := !(c.nonBlocking && c.msgDone && len(b) == 0)
+		if err := c.fillBuffer(wait); err != nil {
 			if err == io.EOF {
 				// Even between messages: a peer ends with a close frame.
 				// Within a message, io.EOF would read as its end to the
@@ -377,10 +374,10 @@ func (c *Conn) readRaw(p []byte) (int, error) {
 	}
 	var n int
 	var err error
-	c.flushBeforeRead()
 	if len(p) >= c.rb.directMin() {
+		c.flushBeforeRead()
 		n, err = c.rb.readDirect(p)
-	} else if err = c.rb.fill(); err == nil {
+	} else if err = c.fillBuffer(true); err == nil {
 		n = copy(p, c.rb.buffered())
 		c.rb.consume(n)
 	}
@@ -395,8 +392,7 @@ func (c *Conn) readRaw(p []byte) (int, error) {
 func (c *Conn) skipPayload() error {
 	for c.frameLeft > 0 {
 		if len(c.rb.buffered()) == 0 {
-			c.flushBeforeRead()
-			if err := c.rb.fill(); err != nil {
+			if err := c.fillBuffer(true); err != nil {
 				return err
 			}
 		}
