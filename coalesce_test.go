@@ -42,15 +42,39 @@ func coalescePair(t *testing.T, client, coalesce bool) (*websocket.Conn, *counti
 // burst sends n text messages "m0", "m1"... in one write, so that they
 // arrive together, and returns their payloads.
 func burst(p *wstest.Peer, n int) [][]byte {
-	var wire []byte
 	var msgs [][]byte
 	for i := range n {
-		m := []byte(fmt.Sprintf("m%d", i))
-		msgs = append(msgs, m)
+		msgs = append(msgs, []byte(fmt.Sprintf("m%d", i)))
+	}
+	sendBurst(p, msgs)
+	return msgs
+}
+
+// sendBurst sends msgs as text messages in one write.
+func sendBurst(p *wstest.Peer, msgs [][]byte) {
+	var wire []byte
+	for _, m := range msgs {
 		wire = append(wire, p.Encode(wstest.Frame{Fin: true, Opcode: protocol.OpText, Payload: m})...)
 	}
 	p.WriteRaw(wire)
-	return msgs
+}
+
+// echoN starts a goroutine that reads n messages from c and writes each
+// back, reporting the first error.
+func echoN(t *testing.T, c *websocket.Conn, n int) {
+	ctx := context.Background()
+	go func() {
+		for range n {
+			typ, msg, err := c.Read(ctx)
+			if err == nil {
+				err = c.Write(ctx, typ, msg)
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
 }
 
 // expectMessages reads len(want) messages from the peer, in order.
@@ -98,18 +122,7 @@ func TestCoalesceWrites(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				go func() {
-					for range n {
-						typ, msg, err := c.Read(ctx)
-						if err == nil {
-							err = c.Write(ctx, typ, msg)
-						}
-						if err != nil {
-							t.Error(err)
-							return
-						}
-					}
-				}()
+				echoN(t, c, n)
 			}
 			expectMessages(t, peer, msgs)
 			if got := cc.writes.Load(); got != tt.wantWrites {
@@ -198,27 +211,12 @@ func TestCoalesceManyReads(t *testing.T) {
 	c := websocket.NewConnForTest(cc, false, websocket.TestConfig{CoalesceWrites: true})
 	t.Cleanup(func() { c.CloseNow() })
 	peer := wstest.NewPeer(t, a, true)
-	var wire []byte
 	var want [][]byte
 	for i := range n {
-		m := bytes.Repeat([]byte{'a' + byte(i%26)}, size)
-		want = append(want, m)
-		wire = append(wire, peer.Encode(wstest.Frame{Fin: true, Opcode: protocol.OpText, Payload: m})...)
+		want = append(want, bytes.Repeat([]byte{'a' + byte(i%26)}, size))
 	}
-	peer.WriteRaw(wire) // in the socket before the first read
-	ctx := context.Background()
-	go func() {
-		for range n {
-			typ, msg, err := c.Read(ctx)
-			if err == nil {
-				err = c.Write(ctx, typ, msg)
-			}
-			if err != nil {
-				t.Error(err)
-				return
-			}
-		}
-	}()
+	sendBurst(peer, want) // in the socket before the first read
+	echoN(t, c, n)
 	expectMessages(t, peer, want)
 	if got := cc.writes.Load(); got != 1 {
 		t.Errorf("%d messages of %d bytes echoed in %d writes, want 1", n, size, got)
