@@ -375,6 +375,8 @@ func (c *Conn) readRaw(p []byte) (int, error) {
 	var n int
 	var err error
 	if len(p) >= c.rb.directMin() {
+		// A large payload read straight into p does not look first (it
+		// would have to poll into p too): the held frames go before it.
 		c.flushBeforeRead()
 		n, err = c.rb.readDirect(p)
 	} else if err = c.fillBuffer(true); err == nil {
