@@ -215,8 +215,8 @@ func (c *Conn) awaitPeerClose() {
 				return
 			}
 		}
-		h, err := c.readHeader()
-		if err != nil {
+		var h protocol.Header
+		if c.readHeader(&h) != nil {
 			return
 		}
 		if h.Opcode != protocol.OpClose {

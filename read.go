@@ -127,14 +127,15 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 // handles the frame from the start.
 func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok bool) {
 	b := c.rb.buffered()
-	h, n, err := protocol.DecodeHeader(b)
+	var h protocol.Header
+	n, err := h.Decode(b)
 	if err != nil || !h.Fin || h.RSV != 0 || h.Opcode.IsControl() ||
 		h.Length > int64(len(b)-n) || h.Length > c.readLimit.Load() {
 		return 0, dst, false
 	}
 	// On success Check records a complete message, as it would through
 	// the general path; on error it records nothing.
-	if c.checker.Check(h) != nil {
+	if c.checker.Check(&h) != nil {
 		return 0, dst, false
 	}
 	start, end := len(dst), len(dst)+int(h.Length)
@@ -225,11 +226,11 @@ func (c *Conn) endMessage() error {
 // frames before it, and makes it the current frame.
 func (c *Conn) nextFrame() error {
 	for {
-		h, err := c.readHeader()
-		if err != nil {
+		var h protocol.Header
+		if err := c.readHeader(&h); err != nil {
 			return err
 		}
-		if err := c.checker.Check(h); err != nil {
+		if err := c.checker.Check(&h); err != nil {
 			return c.failFrame(h, err)
 		}
 		if h.Opcode.IsControl() {
@@ -279,21 +280,21 @@ func (c *Conn) failFrame(h protocol.Header, err error) error {
 	return c.fail(err)
 }
 
-// readHeader reads the next frame header. For a control frame it also
-// waits until the whole payload is buffered, so a control frame is either
-// handled whole or not consumed at all.
-func (c *Conn) readHeader() (protocol.Header, error) {
+// readHeader reads the next frame header into h. For a control frame it
+// also waits until the whole payload is buffered, so a control frame is
+// either handled whole or not consumed at all.
+func (c *Conn) readHeader(h *protocol.Header) error {
 	for {
 		b := c.rb.buffered()
-		h, n, err := protocol.DecodeHeader(b)
+		n, err := h.Decode(b)
 		switch {
 		case err == nil:
 			if !h.Opcode.IsControl() || h.Length > protocol.MaxControlPayload || int64(len(b)-n) >= h.Length {
 				c.rb.consume(n)
-				return h, nil
+				return nil
 			}
 		case err != protocol.ErrNeedMore:
-			return h, c.fail(err)
+			return c.fail(err)
 		}
 		// Receive mode, idle: give the goroutine back rather than wait.
 		wait := !(c.nonBlocking && c.msgDone && len(b) == 0)
@@ -304,7 +305,7 @@ func (c *Conn) readHeader() (protocol.Header, error) {
 				// message readers and the decompressor.
 				err = io.ErrUnexpectedEOF
 			}
-			return h, err
+			return err
 		}
 	}
 }

@@ -39,8 +39,10 @@ type Checker struct {
 
 // Check validates h against the rules and the frames seen before it, and
 // records it. It returns nil or one of the [*Error] sentinels, all of
-// which carry [CloseProtocolError].
-func (c *Checker) Check(h Header) error {
+// which carry [CloseProtocolError]. It does not keep h; h is a pointer so
+// that a header just decoded in place (see [Header.Decode]) is read a
+// field at a time, not copied whole.
+func (c *Checker) Check(h *Header) error {
 	op := h.Opcode
 	if op.IsReserved() {
 		return ErrReservedOpcode

@@ -56,7 +56,7 @@ func TestChecker(t *testing.T) {
 				c := protocol.Checker{Role: role, AllowedRSV: tc.allowedRSV}
 				for i, h := range tc.frames {
 					h.Masked = role == protocol.RoleServer
-					err := c.Check(h)
+					err := c.Check(&h)
 					want := error(nil)
 					if i == len(tc.frames)-1 {
 						want = tc.wantErr
@@ -87,7 +87,7 @@ func TestCheckerMasking(t *testing.T) {
 	for _, tc := range tests {
 		c := protocol.Checker{Role: tc.role}
 		h := protocol.Header{Fin: true, Opcode: protocol.OpBinary, Masked: tc.masked}
-		if err := c.Check(h); !errors.Is(err, tc.wantErr) {
+		if err := c.Check(&h); !errors.Is(err, tc.wantErr) {
 			t.Errorf("%s: Check(masked=%v) = %v, want %v", tc.role, tc.masked, err, tc.wantErr)
 		}
 	}
@@ -106,21 +106,21 @@ func TestCheckerState(t *testing.T) {
 		{frame(true, protocol.OpText, 1), false, protocol.OpText},
 	}
 	for i, s := range steps {
-		if err := c.Check(s.h); err != nil {
+		if err := c.Check(&s.h); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
 		if c.InMessage() != s.inMessage || c.MessageOpcode() != s.opcode {
 			t.Errorf("step %d: InMessage, MessageOpcode = %v, %v, want %v, %v", i, c.InMessage(), c.MessageOpcode(), s.inMessage, s.opcode)
 		}
 	}
-	if err := c.Check(frame(false, protocol.OpText, 1)); err != nil {
+	if err := c.Check(new(frame(false, protocol.OpText, 1))); err != nil {
 		t.Fatal(err)
 	}
 	c.Reset()
 	if c.InMessage() {
 		t.Error("InMessage() after Reset = true")
 	}
-	if err := c.Check(frame(true, protocol.OpText, 1)); err != nil {
+	if err := c.Check(new(frame(true, protocol.OpText, 1))); err != nil {
 		t.Errorf("Check after Reset: %v", err)
 	}
 }

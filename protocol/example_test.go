@@ -26,9 +26,9 @@ func ExampleEncodeHeader() {
 
 func ExampleChecker() {
 	c := protocol.Checker{Role: protocol.RoleClient}
-	fmt.Println(c.Check(protocol.Header{Opcode: protocol.OpText, Length: 3}))
-	fmt.Println(c.Check(protocol.Header{Fin: true, Opcode: protocol.OpText, Length: 2}))
-	err := c.Check(protocol.Header{Fin: true, Opcode: 0x3})
+	fmt.Println(c.Check(&protocol.Header{Opcode: protocol.OpText, Length: 3}))
+	fmt.Println(c.Check(&protocol.Header{Fin: true, Opcode: protocol.OpText, Length: 2}))
+	err := c.Check(&protocol.Header{Fin: true, Opcode: 0x3})
 	code, _ := protocol.CloseCodeOf(err)
 	fmt.Println(err, code, int(code))
 	// Output:

@@ -20,6 +20,10 @@ func FuzzDecodeHeader(f *testing.F) {
 	f.Add([]byte{0x82, 0x7f, 0x80, 0, 0, 0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, n, err := protocol.DecodeHeader(b)
+		used := protocol.Header{RSV: protocol.RSV1, Masked: true, Key: [4]byte{9, 9, 9, 9}, Length: 99}
+		if m, uerr := used.Decode(b); used != h || m != n || uerr != err {
+			t.Fatalf("Decode(%x) into a used Header = %+v, %d, %v; DecodeHeader = %+v, %d, %v", b, used, m, uerr, h, n, err)
+		}
 		switch {
 		case err == protocol.ErrNeedMore:
 			if n != 0 || len(b) >= protocol.MaxHeaderSize {
@@ -88,7 +92,7 @@ func FuzzChecker(f *testing.F) {
 				return
 			}
 			stream = stream[n:]
-			if err := c.Check(h); err != nil {
+			if err := c.Check(&h); err != nil {
 				if code, ok := protocol.CloseCodeOf(err); !ok || code != protocol.CloseProtocolError {
 					t.Fatalf("Check(%+v) = %v without close code 1002", h, err)
 				}

@@ -58,8 +58,28 @@ func (h Header) HeaderSize() int {
 // that depend on the connection (opcodes, RSV bits, masking, fragmentation)
 // are checked by [Checker].
 func DecodeHeader(b []byte) (h Header, n int, err error) {
+	n, err = h.Decode(b)
+	return h, n, err
+}
+
+// Decode is [DecodeHeader] writing into h, for loops that decode a
+// header per frame: h stays in the caller's memory, written a field at a
+// time and read back the same way, where a returned Header is copied
+// whole just after its fields were stored, a copy the CPU cannot serve
+// from its store buffer and stalls on. On error h is the zero Header and
+// n is 0.
+func (h *Header) Decode(b []byte) (n int, err error) {
+	n, err = h.decode(b)
+	if err != nil {
+		*h, n = Header{}, 0
+	}
+	return n, err
+}
+
+// decode is Decode, leaving h partly written on error.
+func (h *Header) decode(b []byte) (n int, err error) {
 	if len(b) < MinHeaderSize {
-		return Header{}, 0, ErrNeedMore
+		return 0, ErrNeedMore
 	}
 	b0, b1 := b[0], b[1]
 	h.Fin = b0&0x80 != 0
@@ -70,38 +90,39 @@ func DecodeHeader(b []byte) (h Header, n int, err error) {
 	switch length := b1 & 0x7f; length {
 	case 126:
 		if len(b) < 4 {
-			return Header{}, 0, ErrNeedMore
+			return 0, ErrNeedMore
 		}
 		v := binary.BigEndian.Uint16(b[2:4])
 		if v < 126 {
-			return Header{}, 0, ErrNonMinimalLength
+			return 0, ErrNonMinimalLength
 		}
 		h.Length = int64(v)
 		n = 4
 	case 127:
 		if len(b) < 10 {
-			return Header{}, 0, ErrNeedMore
+			return 0, ErrNeedMore
 		}
 		v := binary.BigEndian.Uint64(b[2:10])
 		if v > math.MaxInt64 {
-			return Header{}, 0, ErrLengthOverflow
+			return 0, ErrLengthOverflow
 		}
 		if v <= math.MaxUint16 {
-			return Header{}, 0, ErrNonMinimalLength
+			return 0, ErrNonMinimalLength
 		}
 		h.Length = int64(v)
 		n = 10
 	default:
 		h.Length = int64(length)
 	}
+	h.Key = [4]byte{}
 	if h.Masked {
 		if len(b) < n+4 {
-			return Header{}, 0, ErrNeedMore
+			return 0, ErrNeedMore
 		}
 		h.Key = [4]byte(b[n : n+4])
 		n += 4
 	}
-	return h, n, nil
+	return n, nil
 }
 
 // ReadHeader reads and decodes one frame header from r. It peeks at r's

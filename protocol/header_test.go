@@ -71,6 +71,30 @@ func TestDecodeHeader(t *testing.T) {
 	}
 }
 
+// TestDecodeReusedHeader decodes every case into a Header that holds
+// another frame's fields, as a read loop reuses one: each field must be
+// overwritten, the key of an unmasked frame too, and an error must leave
+// the zero Header.
+func TestDecodeReusedHeader(t *testing.T) {
+	used := protocol.Header{RSV: protocol.RSV1, Opcode: protocol.OpPing, Masked: true, Key: [4]byte{9, 9, 9, 9}, Length: 99}
+	for _, tc := range headerCases {
+		h := used
+		n, err := h.Decode(tc.wire)
+		if err != nil || n != len(tc.wire) {
+			t.Fatalf("%s: Decode(%x) = %d, %v, want %d, nil", tc.name, tc.wire, n, err, len(tc.wire))
+		}
+		if diff := cmp.Diff(tc.header, h); diff != "" {
+			t.Errorf("%s: Decode into a used Header (-want +got):\n%s", tc.name, diff)
+		}
+	}
+	for _, wire := range [][]byte{{0x82}, {0x82, 0x7e, 0x00, 0x7d}, {0x82, 0xff, 0, 0, 0, 0, 0, 1, 0, 0, 1}} {
+		h := used
+		if n, err := h.Decode(wire); err == nil || n != 0 || h != (protocol.Header{}) {
+			t.Errorf("Decode(%x) = %d, %v and %+v, want 0, an error and the zero Header", wire, n, err, h)
+		}
+	}
+}
+
 func TestEncodeHeader(t *testing.T) {
 	for _, tc := range headerCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -180,6 +204,9 @@ func TestHeaderZeroAllocs(t *testing.T) {
 		h, _, _ := protocol.DecodeHeader(wire)
 		var buf [protocol.MaxHeaderSize]byte
 		protocol.EncodeHeader(&buf, h)
+		if _, err := h.Decode(wire); err != nil {
+			t.Fatal(err)
+		}
 		r.Reset(wire)
 		br.Reset(r)
 		if _, err := protocol.ReadHeader(br); err != nil {
@@ -187,6 +214,6 @@ func TestHeaderZeroAllocs(t *testing.T) {
 		}
 	})
 	if allocs != 0 {
-		t.Errorf("DecodeHeader+EncodeHeader+ReadHeader: %v allocs, want 0", allocs)
+		t.Errorf("DecodeHeader+EncodeHeader+Decode+ReadHeader: %v allocs, want 0", allocs)
 	}
 }
