@@ -17,6 +17,12 @@ const readBufferSize = 16 << 10
 // destination instead of through the buffer, in bytes.
 const directReadMin = 4 << 10
 
+// largeFillMax is the most a fill through net.Conn.Read reads while
+// frames are large, in bytes: room for a header and a control frame or
+// two in front of it, and little of the payload behind, which is read
+// straight into the caller's memory instead of through the buffer.
+const largeFillMax = 1 << 10
+
 // largeFrameMin is the payload size, in bytes, from which a data frame
 // changes how readBuf fills; see readBuf.large.
 const largeFrameMin = 8 << 10
@@ -43,7 +49,7 @@ type readBuf struct {
 
 	// large is set while the frames are large (largeFrameMin or more).
 	// Reads through net.Conn.Read (TLS, wrappers: no system call per
-	// read) then fill at most directReadMin bytes, so that the bulk of
+	// read) then fill at most largeFillMax bytes, so that the bulk of
 	// each payload is read straight into the caller's memory instead of
 	// being copied through the buffer: with whole-buffer fills a stream
 	// of 16 KiB frames is copied twice, as each fill swallows most of the
@@ -130,8 +136,8 @@ func (r *readBuf) fill() error {
 		r.buf = bufpool.Get(r.fillSize())
 	}
 	dst := (*r.buf)[r.end:]
-	if r.large && len(dst) > directReadMin {
-		dst = dst[:directReadMin]
+	if r.large && len(dst) > largeFillMax {
+		dst = dst[:largeFillMax]
 	}
 	n, err := r.nc.Read(dst)
 	r.end += n

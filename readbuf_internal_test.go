@@ -47,7 +47,7 @@ func maskedStream(n, copies int) (stream, payload []byte) {
 // TestLargeFrameFills checks the read-buffer policy for connections read
 // through net.Conn.Read: small frames are read a whole buffer at a time,
 // many per read; once frames are large, a fill reads at most
-// directReadMin bytes and the rest of each payload goes straight into
+// largeFillMax bytes and the rest of each payload goes straight into
 // the caller's memory, so it is not copied twice.
 func TestLargeFrameFills(t *testing.T) {
 	tests := []struct {
@@ -56,7 +56,7 @@ func TestLargeFrameFills(t *testing.T) {
 		want []int // sizes of the reads of the fourth message
 	}{
 		{"1KiB", 1 << 10, []int{}}, // buffered by the first read
-		{"16KiB", 16 << 10, []int{directReadMin, 16<<10 - (directReadMin - 8)}},
+		{"16KiB", 16 << 10, []int{largeFillMax, 16<<10 - (largeFillMax - 8)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
