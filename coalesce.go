@@ -101,19 +101,18 @@ func (c *Conn) flushBeforeRead() {
 		return
 	}
 	for c.coalesce.Load()&coalesceHeld != 0 {
-		select {
-		case c.frameLock <- struct{}{}:
-			// A read whose context is done fails without breaking the
-			// connection; the held frames then go with the next write.
-			if ctx := c.readCtx; ctx != nil && ctx.Err() == nil {
-				// A failure breaks the connection, which the read sees.
-				_ = c.writeLocked(ctx, false, c.sendHeld)
-			}
-			unlock(c.frameLock)
-			return
-		default:
+		if !c.frameLock.tryLock() {
 			runtime.Gosched()
+			continue
 		}
+		// A read whose context is done fails without breaking the
+		// connection; the held frames then go with the next write.
+		if ctx := c.readCtx; ctx != nil && ctx.Err() == nil {
+			// A failure breaks the connection, which the read sees.
+			_ = c.writeLocked(ctx, false, c.sendHeld)
+		}
+		c.frameLock.unlock()
+		return
 	}
 }
 

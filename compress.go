@@ -173,11 +173,9 @@ func (c *Conn) writeCompressed(ctx context.Context, op protocol.Opcode, p []byte
 // using them (they are then left to the garbage collector).
 func (c *Conn) releaseCompression() {
 	if c.enc != nil {
-		select {
-		case c.msgLock <- struct{}{}:
+		if c.msgLock.tryLock() {
 			c.enc.Reset()
-			unlock(c.msgLock)
-		default:
+			c.msgLock.unlock()
 		}
 	}
 	if c.dec != nil {

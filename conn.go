@@ -71,38 +71,38 @@ type Conn struct {
 	cfg         connConfig
 
 	// Read side: owned by the goroutine holding readLock.
-	readLock  ctxMutex
-	rb        readBuf
-	checker   protocol.Checker
-	utf8      protocol.UTF8Validator
-	frame     protocol.Header // current data frame
-	frameLeft int64           // payload bytes of frame not read yet
-	maskPos   int             // key position for the next payload byte
-	msgLen    int64           // bytes of the current message read so far
-	msgText   bool            // the message being read is text
-	msgDone   bool            // the current message has been read completely
-	readLimit atomic.Int64
-	readErr   error                             // sticky: once set, every read returns it
-	readCtx   context.Context                   // of the read in progress; bounds pong replies
-	rwatch    watchSlot                         // interrupts reads when their context ends
-	msgSeq    uint64                            // counts messages handed out by Reader
-	mr        *messageReader                    // the reader Reader returns, made on first use
-	ctrl      *[protocol.MaxControlPayload]byte // a control frame's payload, made on first use
+	readLock      ctxMutex
+	rb            readBuf
+	checker       protocol.Checker
+	utf8          protocol.UTF8Validator
+	frame         protocol.Header // current data frame
+	frameLeft     int64           // payload bytes of frame not read yet
+	maskPos       int             // key position for the next payload byte
+	msgLen        int64           // bytes of the current message read so far
+	msgText       bool            // the message being read is text
+	msgDone       bool            // the current message has been read completely
+	msgCompressed bool            // the message being read has RSV1 (compress.go)
+	nonBlocking   bool            // receive mode: report errWouldBlock at a message boundary instead of waiting
+	readLimit     atomic.Int64
+	readErr       error                             // sticky: once set, every read returns it
+	readCtx       context.Context                   // of the read in progress; bounds pong replies
+	rwatch        watchSlot                         // interrupts reads when their context ends
+	msgSeq        uint64                            // counts messages handed out by Reader
+	mr            *messageReader                    // the reader Reader returns, made on first use
+	ctrl          *[protocol.MaxControlPayload]byte // a control frame's payload, made on first use
 
 	// permessage-deflate (compress.go); nil when not negotiated.
-	enc           *deflate.Encoder // used under msgLock
-	dec           *deflate.Decoder // used under readLock
-	msgCompressed bool             // the message being read has RSV1
-	rawSrc        rawPayload       // the decoder's source
+	enc    *deflate.Encoder // used under msgLock
+	dec    *deflate.Decoder // used under readLock
+	rawSrc rawPayload       // the decoder's source
 
 	// Receive mode (receive.go).
-	recv        *receiver // set once by Receive, under closeMu
-	pollFD      int       // socket descriptor for netpoll, -1 when none
-	nonBlocking bool      // at a message boundary, report errWouldBlock instead of waiting
+	recv   *receiver // set once by Receive, under closeMu
+	pollFD int       // socket descriptor for netpoll, -1 when none
 
 	// Write side.
-	msgLock   chan struct{}  // held while a data message is written
-	frameLock chan struct{}  // held while a frame is written
+	msgLock   fairMutex      // held while a data message is written
+	frameLock fairMutex      // held while a frame is written
 	wbuf      *[]byte        // borrowed while writing a frame
 	vw        *vectoredWrite // made on the first write that uses writev
 	vectored  bool           // nc writes net.Buffers with one writev
@@ -147,8 +147,6 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 		subprotocol: subprotocol,
 		cfg:         cfg,
 		readLock:    newCtxMutex(),
-		msgLock:     make(chan struct{}, 1),
-		frameLock:   make(chan struct{}, 1),
 		closeRecvCh: make(chan struct{}),
 		closedCh:    make(chan struct{}),
 	}
@@ -189,23 +187,6 @@ func (c *Conn) SetReadLimit(n int64) {
 	}
 	c.readLimit.Store(n)
 }
-
-// lock acquires a channel lock, giving up when ctx is done.
-func lock(ctx context.Context, l chan struct{}) error {
-	select {
-	case l <- struct{}{}:
-		return nil
-	default:
-	}
-	select {
-	case l <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func unlock(l chan struct{}) { <-l }
 
 // noCopy makes go vet's copylocks check report copies of a Conn.
 type noCopy struct{}

@@ -15,8 +15,8 @@ import (
 // locks again at once can overtake a waiter. That suits the read side,
 // which has a single reader by contract; the others that take the lock
 // (Close waiting for the peer's close frame, CloseRead, the release of
-// the decoder) do so once. The write locks stay channels, since several
-// writers may loop on one connection and each must get its turn.
+// the decoder) do so once. The write locks, where several writers may
+// loop on one connection and each must get its turn, are fairMutex.
 type ctxMutex struct {
 	state atomic.Int32  // mutexUnlocked, mutexLocked or mutexContended
 	wake  chan struct{} // capacity 1: a wake-up for one waiter

@@ -50,10 +50,10 @@ func (pm *PreparedMessage) Len() int { return len(pm.payload) }
 
 // WritePrepared writes pm as one message, like [Conn.Write].
 func (c *Conn) WritePrepared(ctx context.Context, pm *PreparedMessage) error {
-	if err := lock(ctx, c.msgLock); err != nil {
+	if err := c.msgLock.lock(ctx); err != nil {
 		return err
 	}
-	defer unlock(c.msgLock)
+	defer c.msgLock.unlock()
 	op, _ := dataOpcode(pm.typ)
 	switch {
 	case c.role == protocol.RoleClient && c.enc != nil && c.cfg.deflate.ShouldCompress(len(pm.payload)):

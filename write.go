@@ -35,10 +35,10 @@ func (c *Conn) Write(ctx context.Context, typ MessageType, p []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := lock(ctx, c.msgLock); err != nil {
+	if err := c.msgLock.lock(ctx); err != nil {
 		return err
 	}
-	defer unlock(c.msgLock)
+	defer c.msgLock.unlock()
 	if c.enc != nil && c.cfg.deflate.ShouldCompress(len(p)) {
 		return c.writeCompressed(ctx, op, p)
 	}
@@ -59,11 +59,11 @@ func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, err
 	if err != nil {
 		return nil, err
 	}
-	if err := lock(ctx, c.msgLock); err != nil {
+	if err := c.msgLock.lock(ctx); err != nil {
 		return nil, err
 	}
 	if c.closeSent.Load() {
-		unlock(c.msgLock)
+		c.msgLock.unlock()
 		return nil, ErrCloseSent
 	}
 	if c.mw == nil {
@@ -155,7 +155,7 @@ func (w *messageWriter) Close() error {
 	w.closed = true
 	bufpool.Put(w.buf)
 	w.buf, w.n, w.out = nil, 0, nil
-	unlock(w.c.msgLock)
+	w.c.msgLock.unlock()
 	return err
 }
 
@@ -215,10 +215,10 @@ func (c *Conn) writeRaw(ctx context.Context, frame []byte) error {
 // recording a failure as the connection's write error. refuseAfterClose
 // makes it fail with ErrCloseSent once our close frame has gone out.
 func (c *Conn) write(ctx context.Context, refuseAfterClose bool, do func() (int64, error)) error {
-	if err := lock(ctx, c.frameLock); err != nil {
+	if err := c.frameLock.lock(ctx); err != nil {
 		return err
 	}
-	defer unlock(c.frameLock)
+	defer c.frameLock.unlock()
 	return c.writeLocked(ctx, refuseAfterClose, do)
 }
 
