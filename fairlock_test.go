@@ -89,12 +89,8 @@ func TestFairMutexGiveUp(t *testing.T) {
 		var m fairMutex
 		m.tryLock()
 		ctx, cancel := context.WithCancel(context.Background())
-		gaveUp := make(chan error)
-		go func() { gaveUp <- m.lock(ctx) }()
-		synctest.Wait()
-		got := make(chan error)
-		go func() { got <- m.lock(context.Background()) }()
-		synctest.Wait()
+		gaveUp := queueLock(ctx, &m)
+		got := queueLock(context.Background(), &m)
 		cancel()
 		if err := <-gaveUp; !errors.Is(err, context.Canceled) {
 			t.Errorf("waiter whose context ended: lock = %v, want context.Canceled", err)
@@ -130,9 +126,7 @@ func TestFairMutexHandOffWhileGivingUp(t *testing.T) {
 				var m fairMutex
 				m.tryLock()
 				ctx, cancel := context.WithCancel(context.Background())
-				got := make(chan error)
-				go func() { got <- m.lock(ctx) }()
-				synctest.Wait()
+				got := queueLock(ctx, &m)
 				if cancelFirst {
 					cancel()
 					m.unlock()
@@ -198,4 +192,14 @@ func TestFairMutexExclusion(t *testing.T) {
 	if !m.tryLock() {
 		t.Error("lock still held after every goroutine is done")
 	}
+}
+
+// queueLock starts a goroutine that locks m with ctx and sends the result,
+// and returns once that goroutine sleeps in m's queue. It runs in a
+// synctest bubble, with m locked.
+func queueLock(ctx context.Context, m *fairMutex) <-chan error {
+	got := make(chan error)
+	go func() { got <- m.lock(ctx) }()
+	synctest.Wait()
+	return got
 }
