@@ -71,7 +71,7 @@ type Conn struct {
 	cfg         connConfig
 
 	// Read side: owned by the goroutine holding readLock.
-	readLock      ctxMutex
+	readLock      fairMutex
 	rb            readBuf
 	checker       protocol.Checker
 	utf8          protocol.UTF8Validator
@@ -146,7 +146,6 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 		role:        role,
 		subprotocol: subprotocol,
 		cfg:         cfg,
-		readLock:    newCtxMutex(),
 		closeRecvCh: make(chan struct{}),
 		closedCh:    make(chan struct{}),
 	}
