@@ -104,8 +104,6 @@ type Conn struct {
 	msgLock   fairMutex      // held while a data message is written
 	frameLock fairMutex      // held while a frame is written
 	wbuf      *[]byte        // borrowed while writing a frame
-	vw        *vectoredWrite // made on the first write that uses writev
-	vectored  bool           // nc writes net.Buffers with one writev
 	writeErr  error          // sticky, under frameLock
 	wwatch    watchSlot      // interrupts writes when their context ends; under frameLock
 	mw        *messageWriter // the writer Writer returns, made on first use
@@ -159,7 +157,6 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 	c.readLimit.Store(cfg.readLimit)
 	c.rb.init(nc, buffered)
 	c.pollFD = c.rb.fd()
-	c.vectored = isVectored(nc)
 	c.msgDone = true
 	if cfg.pingInterval > 0 {
 		c.startKeepalive()

@@ -50,3 +50,6 @@ func NewConnForTest(nc net.Conn, client bool, tc TestConfig) *Conn {
 	}
 	return newConn(nc, role, "", nil, cfg)
 }
+
+// WriteChunkSize is writeChunkSize: the most of a frame one write sends.
+const WriteChunkSize = writeChunkSize

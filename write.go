@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 
 	"github.com/wirefast/websocket/internal/bufpool"
@@ -13,15 +12,16 @@ import (
 	"github.com/wirefast/websocket/protocol"
 )
 
-// writeBufferSize is the size of the buffer a connection borrows from the
-// pool while it writes a frame, in bytes: small frames are written with
-// their header in one system call, a client masks through it, and the
-// streaming writer fills it before sending a frame.
+// writeBufferSize is the size of the buffer the streaming writer fills
+// before sending a frame, in bytes.
 const writeBufferSize = 16 << 10
 
-// vectoredWriteMin is the smallest unmasked payload written with writev
-// beside its header instead of being copied into the buffer, in bytes.
-const vectoredWriteMin = 2 << 10
+// writeChunkSize is the most of a frame that goes out in one write system
+// call, in bytes. A frame is copied, header first, into a buffer
+// borrowed from the pool (and masked there by a client), and sent in
+// chunks of this size; a frame that fits is one write. See
+// docs/performance.md, "One contiguous write per frame".
+const writeChunkSize = 256 << 10
 
 // Write writes p as one message of type typ (a single frame). It is safe
 // to call concurrently with other writes and with reads. A text message
@@ -113,7 +113,7 @@ func (w *messageWriter) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
 		if w.n == 0 && len(p) >= writeBufferSize {
-			// Large write: send it as a frame of its own, no copy.
+			// Large write: send it as a frame of its own, unbuffered here.
 			if err := w.frame(false, p); err != nil {
 				return written, err
 			}
@@ -263,62 +263,30 @@ func (c *Conn) writeFrameLocked(h protocol.Header, p []byte) (int64, error) {
 			return n, err
 		}
 	}
-	if h.Masked {
-		return c.writeMasked(h, p)
-	}
-	if c.vectored && len(p) >= vectoredWriteMin {
-		if c.vw == nil {
-			c.vw = new(vectoredWrite)
-		}
-		return c.vw.write(c.nc, h, p)
-	}
-	size := h.HeaderSize() + len(p)
-	buf := c.borrowWriteBuf(size)
-	n := protocol.EncodeHeader((*[protocol.MaxHeaderSize]byte)(buf), h)
-	if size <= len(buf) {
-		copy(buf[n:], p)
-		written, err := c.nc.Write(buf[:size])
-		c.releaseWriteBuf()
-		return int64(written), err
-	}
-	// A large payload on a connection without writev: header, then payload.
-	written, err := c.nc.Write(buf[:n])
-	c.releaseWriteBuf()
-	if err != nil {
-		return int64(written), err
-	}
-	m, err := c.nc.Write(p)
-	return int64(written + m), err
+	return c.writeChunked(h, p)
 }
 
-// vectoredWrite writes a frame as its header and its payload, uncopied,
-// in one writev. It lives as long as its connection, so that the
-// net.Buffers WriteTo needs is not allocated per frame.
-type vectoredWrite struct {
-	hdr  [protocol.MaxHeaderSize]byte
-	arr  [2][]byte
-	bufs net.Buffers
-}
-
-func (v *vectoredWrite) write(nc net.Conn, h protocol.Header, p []byte) (int64, error) {
-	n := protocol.EncodeHeader(&v.hdr, h)
-	v.arr = [2][]byte{v.hdr[:n], p}
-	v.bufs = v.arr[:]
-	written, err := v.bufs.WriteTo(nc)
-	v.arr = [2][]byte{} // do not keep p alive
-	return written, err
-}
-
-// writeMasked writes a client frame: the payload is masked through the
-// write buffer, never in the caller's slice.
-func (c *Conn) writeMasked(h protocol.Header, p []byte) (int64, error) {
+// writeChunked copies the frame, header first, into the write buffer and
+// sends it in writes of up to writeChunkSize bytes, masking the payload
+// on its way through the buffer if h.Masked: never in the caller's slice.
+//
+// Copying costs less than it saves. Sent as writev(header, payload), the
+// payload lands in the kernel's socket buffer a few bytes (the header's
+// length) after where it starts in the caller's slice, relative to a 4 KiB
+// page; the kernel's copy from user memory runs several times slower at
+// such small offsets on some CPUs (16 KiB echoes: 21 against 16 us of
+// server CPU per message on the machine in docs/performance.md). From the
+// buffer, the frame starts where the kernel's copy starts.
+func (c *Conn) writeChunked(h protocol.Header, p []byte) (int64, error) {
 	buf := c.borrowWriteBuf(h.HeaderSize() + len(p))
 	n := protocol.EncodeHeader((*[protocol.MaxHeaderSize]byte)(buf), h)
 	var written int64
 	pos := 0
 	for {
 		k := copy(buf[n:], p)
-		pos = mask.Apply(h.Key, pos, buf[n:n+k])
+		if h.Masked {
+			pos = mask.Apply(h.Key, pos, buf[n:n+k])
+		}
 		m, err := c.nc.Write(buf[:n+k])
 		written += int64(m)
 		if err != nil {
@@ -335,11 +303,11 @@ func (c *Conn) writeMasked(h protocol.Header, p []byte) (int64, error) {
 	return written, nil
 }
 
-// borrowWriteBuf returns the pooled write buffer, at least
-// MaxHeaderSize bytes and at most writeBufferSize unless size needs less.
+// borrowWriteBuf returns the pooled write buffer: at least size bytes, or
+// writeChunkSize if size is larger.
 func (c *Conn) borrowWriteBuf(size int) []byte {
 	if c.wbuf == nil {
-		c.wbuf = bufpool.Get(min(size, writeBufferSize))
+		c.wbuf = bufpool.Get(min(size, writeChunkSize))
 	}
 	return *c.wbuf
 }
@@ -356,13 +324,4 @@ func (c *Conn) releaseWriteBuf() {
 func newMaskKey() [4]byte {
 	k := rand.Uint32()
 	return [4]byte{byte(k), byte(k >> 8), byte(k >> 16), byte(k >> 24)}
-}
-
-// isVectored reports whether nc turns net.Buffers into a single writev.
-func isVectored(nc net.Conn) bool {
-	switch nc.(type) {
-	case *net.TCPConn, *net.UnixConn:
-		return true
-	}
-	return false
 }

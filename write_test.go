@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +18,8 @@ import (
 )
 
 func TestWrite(t *testing.T) {
-	sizes := []int{0, 1, 125, 126, 127, 2047, 2048, 16<<10 - 14, 16 << 10, 65535, 65536, 1<<20 + 3}
+	sizes := []int{0, 1, 125, 126, 127, 2047, 2048, 16<<10 - 14, 16 << 10, 65535, 65536,
+		websocket.WriteChunkSize - 14, websocket.WriteChunkSize, 1<<20 + 3}
 	for _, role := range []string{"server", "client"} {
 		for _, size := range sizes {
 			t.Run(fmt.Sprintf("%s/%d", role, size), func(t *testing.T) {
@@ -44,6 +47,73 @@ func TestWrite(t *testing.T) {
 				}
 				if !bytes.Equal(payload, orig) {
 					t.Error("Write modified the caller's payload")
+				}
+			})
+		}
+	}
+}
+
+// recordingConn records the length of every Write, each one a system
+// call on a socket.
+type recordingConn struct {
+	net.Conn
+	mu     sync.Mutex
+	writes []int
+}
+
+func (c *recordingConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	c.writes = append(c.writes, len(p))
+	c.mu.Unlock()
+	return c.Conn.Write(p)
+}
+
+// TestWriteSystemCalls: a frame goes out header and payload together, in
+// as few writes as writeChunkSize allows: one for a frame that fits.
+func TestWriteSystemCalls(t *testing.T) {
+	chunk := websocket.WriteChunkSize
+	tests := []struct {
+		size   int // payload
+		header int
+	}{
+		{16, 2},
+		{2 << 10, 4},
+		{16 << 10, 4},
+		{64 << 10, 10},
+		{chunk - 10, 10},
+		{chunk, 10},
+		{1 << 20, 10},
+	}
+	for _, role := range []string{"server", "client"} {
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("%s/%d", role, tc.size), func(t *testing.T) {
+				a, b := wstest.TCPPair(t)
+				rc := &recordingConn{Conn: b}
+				client := role == "client"
+				conn := websocket.NewConnForTest(rc, client, websocket.TestConfig{})
+				t.Cleanup(func() { conn.CloseNow() })
+				peer := wstest.NewPeer(t, a, !client)
+				header := tc.header
+				if client {
+					header += 4 // masking key
+				}
+				payload := bytes.Repeat([]byte{'w'}, tc.size)
+				errc := make(chan error, 1)
+				go func() { errc <- conn.Write(context.Background(), websocket.MessageBinary, payload) }()
+				if _, got, err := peer.Read(testTimeout); err != nil || !bytes.Equal(got, payload) {
+					t.Fatalf("peer read %d bytes, %v; want the %d-byte payload", len(got), err, tc.size)
+				}
+				if err := <-errc; err != nil {
+					t.Fatal(err)
+				}
+				var want []int
+				for left := header + tc.size; left > 0; left -= chunk {
+					want = append(want, min(left, chunk))
+				}
+				rc.mu.Lock()
+				defer rc.mu.Unlock()
+				if !slices.Equal(rc.writes, want) {
+					t.Errorf("writes of %v bytes, want %v", rc.writes, want)
 				}
 			})
 		}
