@@ -271,12 +271,13 @@ func (c *Conn) writeFrameLocked(h protocol.Header, p []byte) (int64, error) {
 // on its way through the buffer if h.Masked: never in the caller's slice.
 //
 // Copying costs less than it saves. Sent as writev(header, payload), the
-// payload lands in the kernel's socket buffer a few bytes (the header's
-// length) after where it starts in the caller's slice, relative to a 4 KiB
-// page; the kernel's copy from user memory runs several times slower at
-// such small offsets on some CPUs (16 KiB echoes: 21 against 16 us of
-// server CPU per message on the machine in docs/performance.md). From the
-// buffer, the frame starts where the kernel's copy starts.
+// payload's place in the kernel's socket buffer is aligned differently
+// from its place in the caller's slice, by the header's length (2, 4 or
+// 10 bytes), and the kernel's copy from user memory runs several times
+// slower between addresses that are not equally aligned to 16 bytes on
+// some CPUs (16 KiB echoes: 21 against 16 us of server CPU per message
+// on the machine in docs/performance.md). From the buffer, the frame
+// starts on the same alignment as the kernel's copy.
 func (c *Conn) writeChunked(h protocol.Header, p []byte) (int64, error) {
 	buf := c.borrowWriteBuf(h.HeaderSize() + len(p))
 	n := protocol.EncodeHeader((*[protocol.MaxHeaderSize]byte)(buf), h)
