@@ -42,7 +42,6 @@ const (
 	readBufferSize  = 4 << 10
 	batchBufferSize = 64 << 10 // as much as wirefast's CoalesceWrites holds
 	readLimit       = 32 << 20 // as the other libraries
-	copyMax         = 2 << 10  // larger payloads go out with writev beside their header
 )
 
 // serve serves the echo in mode m, with permessage-deflate (wsflate) when
@@ -86,7 +85,7 @@ type loop struct {
 	w      *bufio.Writer // batchMode: gathers frames until no input is buffered
 	pooled bool
 	hbuf   [ws.MaxHeaderSize]byte
-	out    bytes.Buffer // header, and small payloads, of the frame written
+	out    bytes.Buffer // the frame written, header and payload
 	msg    []byte       // kept between messages unless pooled
 	ctrl   [ws.MaxControlFramePayloadSize]byte
 
@@ -182,8 +181,10 @@ func (l *loop) control(h ws.Header) bool {
 	return true
 }
 
-// write sends one frame: small payloads copied behind the header, large
-// ones beside it with writev; in batchMode, gathered instead.
+// write sends one frame, its payload copied behind the header for one
+// write system call: on the benchmark machine, writev(header, payload)
+// costs more than the copy, as wirefast found (docs/performance.md, "One
+// contiguous write per frame"); in batchMode, gathered instead.
 func (l *loop) write(h ws.Header, p []byte) error {
 	if l.w != nil {
 		return l.writeBatched(h, p)
@@ -192,13 +193,8 @@ func (l *loop) write(h ws.Header, p []byte) error {
 	if err := ws.WriteHeaderBuffer(&l.out, h, l.hbuf[:]); err != nil {
 		return err
 	}
-	if len(p) <= copyMax {
-		l.out.Write(p)
-		_, err := l.nc.Write(l.out.Bytes())
-		return err
-	}
-	bufs := net.Buffers{l.out.Bytes(), p}
-	_, err := bufs.WriteTo(l.nc)
+	l.out.Write(p)
+	_, err := l.nc.Write(l.out.Bytes())
 	return err
 }
 
