@@ -9,7 +9,7 @@ import (
 // a server holding many idle connections in Receive mode pays for the
 // Conn and little else (BenchmarkIdleConn), so the next class, 640 bytes,
 // is 2 % more memory per idle connection. What few connections need
-// (Reader, Writer, writev, control payloads, pings, context watches) is
+// (Reader, Writer, control payloads, pings, context watches) is
 // made on first use behind a pointer; do the same rather than raise the
 // limit.
 func TestConnSize(t *testing.T) {
