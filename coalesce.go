@@ -147,9 +147,10 @@ func (c *Conn) holdFrame(h protocol.Header, p []byte) (n int64, done bool, err e
 	var hdr [protocol.MaxHeaderSize]byte
 	k := protocol.EncodeHeader(&hdr, h)
 	copy(room, hdr[:k])
-	copy(room[k:], p)
 	if h.Masked {
-		mask.Apply(h.Key, 0, room[k:])
+		mask.Copy(h.Key, 0, room[k:], p)
+	} else {
+		copy(room[k:], p)
 	}
 	n, err = c.hold(len(room), control)
 	return n, true, err

@@ -82,7 +82,7 @@ func TestWriteSystemCalls(t *testing.T) {
 		{64 << 10, 10},
 		{chunk - 10, 10},
 		{chunk, 10},
-		{1 << 20, 10},
+		{2*chunk + 5, 10},
 	}
 	for _, role := range []string{"server", "client"} {
 		for _, tc := range tests {
