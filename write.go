@@ -308,8 +308,9 @@ func (c *Conn) writeChunked(h protocol.Header, p []byte) (int64, error) {
 	return written, nil
 }
 
-// borrowWriteBuf returns the pooled write buffer: at least size bytes, or
-// writeChunkSize if size is larger.
+// borrowWriteBuf returns the write buffer the connection holds, first
+// borrowing one from the pool of min(size, writeChunkSize) bytes or more
+// if it holds none.
 func (c *Conn) borrowWriteBuf(size int) []byte {
 	if c.wbuf == nil {
 		c.wbuf = bufpool.Get(min(size, writeChunkSize))
