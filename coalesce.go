@@ -138,14 +138,14 @@ func (c *Conn) roomToHold(size int, control bool) ([]byte, int64, error) {
 // holdFrame is writeFrameLocked's part when frames are held or may be:
 // it appends the frame to them if it fits, and reports done; otherwise it
 // sends the held frames and leaves the frame to the caller.
-func (c *Conn) holdFrame(h protocol.Header, p []byte) (n int64, done bool, err error) {
+func (c *Conn) holdFrame(h *protocol.Header, p []byte) (n int64, done bool, err error) {
 	control := h.Opcode.IsControl()
-	room, n, err := c.roomToHold(h.HeaderSize()+len(p), control)
+	var hdr [protocol.MaxHeaderSize]byte
+	k := h.Encode(&hdr)
+	room, n, err := c.roomToHold(k+len(p), control)
 	if err != nil || room == nil {
 		return n, err != nil, err
 	}
-	var hdr [protocol.MaxHeaderSize]byte
-	k := protocol.EncodeHeader(&hdr, h)
 	copy(room, hdr[:k])
 	if h.Masked {
 		mask.Copy(h.Key, 0, room[k:], p)

@@ -193,7 +193,8 @@ func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op protocol.O
 	// After our close frame, only the close frame and pongs may go out.
 	refuseAfterClose := op != protocol.OpClose && op != protocol.OpPong
 	return c.write(ctx, refuseAfterClose, func() (int64, error) {
-		return c.writeFrameLocked(protocol.Header{Fin: fin, RSV: rsv, Opcode: op, Length: int64(len(p))}, p)
+		h := protocol.Header{Fin: fin, RSV: rsv, Opcode: op, Length: int64(len(p))}
+		return c.writeFrameLocked(&h, p)
 	})
 }
 
@@ -255,7 +256,7 @@ func (c *Conn) writeLocked(ctx context.Context, refuseAfterClose bool, do func()
 // writeFrameLocked encodes h and writes it with payload p, masking as the
 // role requires, or holds it (see coalesce.go). It returns the number of
 // bytes written.
-func (c *Conn) writeFrameLocked(h protocol.Header, p []byte) (int64, error) {
+func (c *Conn) writeFrameLocked(h *protocol.Header, p []byte) (int64, error) {
 	if c.role == protocol.RoleClient {
 		h.Masked = true
 		h.Key = newMaskKey()
@@ -280,9 +281,10 @@ func (c *Conn) writeFrameLocked(h protocol.Header, p []byte) (int64, error) {
 // some CPUs (16 KiB echoes: 21 against 16 us of server CPU per message
 // on the machine in docs/performance.md). From the buffer, the frame
 // starts on the same alignment as the kernel's copy.
-func (c *Conn) writeChunked(h protocol.Header, p []byte) (int64, error) {
-	buf := c.borrowWriteBuf(h.HeaderSize() + len(p))
-	n := protocol.EncodeHeader((*[protocol.MaxHeaderSize]byte)(buf), h)
+func (c *Conn) writeChunked(h *protocol.Header, p []byte) (int64, error) {
+	// Sized without h.HeaderSize, whose value receiver would copy *h.
+	buf := c.borrowWriteBuf(protocol.MaxHeaderSize + len(p))
+	n := h.Encode((*[protocol.MaxHeaderSize]byte)(buf))
 	var written int64
 	pos := 0
 	for {

@@ -167,6 +167,14 @@ func headerSizeFromPrefix(b0, b1 byte) int {
 // It encodes h.Length minimally and writes Key only when h.Masked. It
 // panics if h.Length is negative or h.Opcode does not fit in 4 bits.
 func EncodeHeader(dst *[MaxHeaderSize]byte, h Header) int {
+	return h.Encode(dst)
+}
+
+// Encode is [EncodeHeader] reading h through a pointer, for a caller that
+// has just set h's fields one by one: passing such a Header by value
+// copies it whole, and the CPU stalls on that wide load of narrower
+// stores still pending, as [Header.Decode] explains.
+func (h *Header) Encode(dst *[MaxHeaderSize]byte) int {
 	if h.Length < 0 || h.Opcode > 0xf {
 		panic("protocol.EncodeHeader: invalid header")
 	}

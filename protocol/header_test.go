@@ -109,6 +109,11 @@ func TestEncodeHeader(t *testing.T) {
 			if got := protocol.AppendHeader([]byte{0xee}, tc.header); !bytes.Equal(got[1:], tc.wire) || got[0] != 0xee {
 				t.Errorf("AppendHeader(ee, %+v) = %x, want ee%x", tc.header, got, tc.wire)
 			}
+			h := tc.header
+			buf = [protocol.MaxHeaderSize]byte{}
+			if n := h.Encode(&buf); !bytes.Equal(buf[:n], tc.wire) {
+				t.Errorf("(%+v).Encode = %x, want %x", tc.header, buf[:n], tc.wire)
+			}
 		})
 	}
 }
@@ -123,6 +128,15 @@ func TestEncodeHeaderPanics(t *testing.T) {
 			}()
 			var buf [protocol.MaxHeaderSize]byte
 			protocol.EncodeHeader(&buf, h)
+		}()
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("(%+v).Encode did not panic", h)
+				}
+			}()
+			var buf [protocol.MaxHeaderSize]byte
+			h.Encode(&buf)
 		}()
 	}
 }
