@@ -24,6 +24,23 @@ func ExampleEncodeHeader() {
 	// Output: 82 7e 01 00
 }
 
+// A loop that writes many frames keeps one Header, sets its fields per
+// frame and encodes it through a pointer.
+func ExampleHeader_Encode() {
+	var (
+		h   protocol.Header
+		buf [protocol.MaxHeaderSize]byte
+	)
+	for _, size := range []int64{5, 70000} {
+		h.Fin, h.Opcode, h.Length = true, protocol.OpBinary, size
+		n := h.Encode(&buf)
+		fmt.Printf("% x\n", buf[:n])
+	}
+	// Output:
+	// 82 05
+	// 82 7f 00 00 00 00 00 01 11 70
+}
+
 func ExampleChecker() {
 	c := protocol.Checker{Role: protocol.RoleClient}
 	fmt.Println(c.Check(&protocol.Header{Opcode: protocol.OpText, Length: 3}))
