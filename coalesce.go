@@ -5,7 +5,6 @@ import (
 	"runtime"
 
 	"github.com/wirefast/websocket/internal/bufpool"
-	"github.com/wirefast/websocket/mask"
 	"github.com/wirefast/websocket/protocol"
 )
 
@@ -147,11 +146,7 @@ func (c *Conn) holdFrame(h *protocol.Header, p []byte) (n int64, done bool, err 
 		return n, err != nil, err
 	}
 	copy(room, hdr[:k])
-	if h.Masked {
-		mask.Copy(h.Key, 0, room[k:], p)
-	} else {
-		copy(room[k:], p)
-	}
+	copyPayload(h, 0, room[k:], p)
 	n, err = c.hold(len(room), control)
 	return n, true, err
 }

@@ -288,12 +288,8 @@ func (c *Conn) writeChunked(h *protocol.Header, p []byte) (int64, error) {
 	var written int64
 	pos := 0
 	for {
-		var k int
-		if h.Masked {
-			k, pos = mask.Copy(h.Key, pos, buf[n:], p)
-		} else {
-			k = copy(buf[n:], p)
-		}
+		k, next := copyPayload(h, pos, buf[n:], p)
+		pos = next
 		m, err := c.nc.Write(buf[:n+k])
 		written += int64(m)
 		if err != nil {
@@ -308,6 +304,16 @@ func (c *Conn) writeChunked(h *protocol.Header, p []byte) (int64, error) {
 	}
 	c.releaseWriteBuf()
 	return written, nil
+}
+
+// copyPayload copies src, a part of h's payload starting at key position
+// pos, into dst, masking it on the way if h.Masked. It returns the bytes
+// copied, min(len(dst), len(src)), and the key position after them.
+func copyPayload(h *protocol.Header, pos int, dst, src []byte) (n, next int) {
+	if h.Masked {
+		return mask.Copy(h.Key, pos, dst, src)
+	}
+	return copy(dst, src), pos
 }
 
 // borrowWriteBuf returns the write buffer the connection holds, first
