@@ -42,17 +42,24 @@ const idleClientEnv = "WIREFAST_IDLE_CLIENTS"
 // (a 256-byte JSON-like text, compressed by the client and by the
 // server): "deflate-takeover" with context takeover at the server's
 // default window (12 bits, both directions), "deflate-notakeover"
-// without.
+// without, and "deflate-notakeover-receive" without, in Receive mode
+// (as "raw-receive").
 func BenchmarkIdleConn(b *testing.B) {
 	type variant struct{ path, state, deflate string }
 	var variants []variant
 	for _, path := range []string{"raw", "raw-receive", "net-http"} {
 		variants = append(variants, variant{path, "idle", ""}, variant{path, "echoed", ""})
 	}
-	variants = append(variants, variant{"raw", "echoed", "takeover"}, variant{"raw", "echoed", "notakeover"})
+	variants = append(variants,
+		variant{"raw", "echoed", "takeover"},
+		variant{"raw", "echoed", "notakeover"},
+		variant{"raw-receive", "echoed", "notakeover"})
 	for _, v := range variants {
 		name := v.path + "/" + v.state
-		if v.deflate != "" {
+		switch {
+		case v.deflate != "" && v.path == "raw-receive":
+			name = "deflate-" + v.deflate + "-receive/" + v.state
+		case v.deflate != "":
 			name = "deflate-" + v.deflate + "/" + v.state
 		}
 		b.Run(name, func(b *testing.B) {
