@@ -38,35 +38,74 @@ type Config struct {
 	// Server reports whether this side is the server: it compresses
 	// with the server's parameters and decompresses with the client's.
 	Server bool
+
+	// Which window bits a server's response states (accept): the
+	// response is made from the Params when asked for, so that a
+	// connection keeping its Config does not keep the response too.
+	// Here, beside Server, they fit in its word.
+	respondServerBits, respondClientBits bool
+
 	// Level is the local compression level.
 	Level Level
 	// Threshold is the resolved size in bytes under which messages are
 	// sent uncompressed; 0 compresses all.
 	Threshold int
-
-	response handshake.Extension
 }
 
 // Response returns the element a server puts in its
 // Sec-WebSocket-Extensions response header to accept the offer, for
 // [handshake.AppendExtensions]. On a client it returns the zero Extension.
-func (c *Config) Response() handshake.Extension { return c.response }
-
-// NewEncoder returns an encoder for the messages this side sends: the
-// server's window and takeover on a server, the client's on a client.
-func (c *Config) NewEncoder() *Encoder {
-	if c.Server {
-		return NewEncoder(c.ServerMaxWindowBits, !c.ServerNoContextTakeover, c.Level)
+func (c *Config) Response() handshake.Extension {
+	if !c.Server {
+		return handshake.Extension{}
 	}
-	return NewEncoder(c.ClientMaxWindowBits, !c.ClientNoContextTakeover, c.Level)
+	resp := handshake.Extension{Name: Name}
+	if c.ServerNoContextTakeover {
+		resp.Params = append(resp.Params, handshake.Param{Name: ParamServerNoContextTakeover})
+	}
+	if c.ClientNoContextTakeover {
+		resp.Params = append(resp.Params, handshake.Param{Name: ParamClientNoContextTakeover})
+	}
+	if c.respondServerBits {
+		resp.Params = append(resp.Params, handshake.Param{Name: ParamServerMaxWindowBits, Value: strconv.Itoa(c.ServerMaxWindowBits)})
+	}
+	if c.respondClientBits {
+		resp.Params = append(resp.Params, handshake.Param{Name: ParamClientMaxWindowBits, Value: strconv.Itoa(c.ClientMaxWindowBits)})
+	}
+	return resp
 }
 
-// NewDecoder returns a decoder for the messages this side receives.
-func (c *Config) NewDecoder() *Decoder {
+// Sending returns the window, as bits, and the context takeover of the
+// messages this side sends: the server's on a server, the client's on a
+// client. [Config.NewEncoder] makes its encoder with them.
+func (c *Config) Sending() (windowBits int, contextTakeover bool) {
 	if c.Server {
-		return NewDecoder(c.ClientMaxWindowBits, !c.ClientNoContextTakeover)
+		return c.ServerMaxWindowBits, !c.ServerNoContextTakeover
 	}
-	return NewDecoder(c.ServerMaxWindowBits, !c.ServerNoContextTakeover)
+	return c.ClientMaxWindowBits, !c.ClientNoContextTakeover
+}
+
+// Receiving returns the window, as bits, and the context takeover of the
+// messages this side receives: the peer's. [Config.NewDecoder] makes its
+// decoder with them.
+func (c *Config) Receiving() (windowBits int, contextTakeover bool) {
+	if c.Server {
+		return c.ClientMaxWindowBits, !c.ClientNoContextTakeover
+	}
+	return c.ServerMaxWindowBits, !c.ServerNoContextTakeover
+}
+
+// NewEncoder returns an encoder for the messages this side sends, with
+// the window and takeover [Config.Sending] returns.
+func (c *Config) NewEncoder() *Encoder {
+	bits, takeover := c.Sending()
+	return NewEncoder(bits, takeover, c.Level)
+}
+
+// NewDecoder returns a decoder for the messages this side receives, with
+// the window and takeover [Config.Receiving] returns.
+func (c *Config) NewDecoder() *Decoder {
+	return NewDecoder(c.Receiving())
 }
 
 // ShouldCompress reports whether a message of size bytes should be sent
@@ -196,20 +235,11 @@ func accept(offer paramSet, o *Options) *Config {
 		sendClientBits = true
 	}
 
-	resp := handshake.Extension{Name: Name}
-	if p.ServerNoContextTakeover {
-		resp.Params = append(resp.Params, handshake.Param{Name: ParamServerNoContextTakeover})
+	return &Config{
+		Params: p, Server: true, Level: o.Level, Threshold: o.Threshold,
+		respondServerBits: offer.serverBits > 0 || p.ServerMaxWindowBits < MaxWindowBits,
+		respondClientBits: sendClientBits,
 	}
-	if p.ClientNoContextTakeover {
-		resp.Params = append(resp.Params, handshake.Param{Name: ParamClientNoContextTakeover})
-	}
-	if offer.serverBits > 0 || p.ServerMaxWindowBits < MaxWindowBits {
-		resp.Params = append(resp.Params, handshake.Param{Name: ParamServerMaxWindowBits, Value: strconv.Itoa(p.ServerMaxWindowBits)})
-	}
-	if sendClientBits {
-		resp.Params = append(resp.Params, handshake.Param{Name: ParamClientMaxWindowBits, Value: strconv.Itoa(p.ClientMaxWindowBits)})
-	}
-	return &Config{Params: p, Server: true, Level: o.Level, Threshold: o.Threshold, response: resp}
 }
 
 // Offer returns the permessage-deflate offer a client puts in its

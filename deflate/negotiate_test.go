@@ -283,6 +283,28 @@ func TestNegotiateEndToEnd(t *testing.T) {
 	}
 }
 
+// TestSendingReceiving checks which side's parameters each end uses: a
+// server sends with the server's, a client with the client's.
+func TestSendingReceiving(t *testing.T) {
+	p := deflate.Params{ServerNoContextTakeover: true, ServerMaxWindowBits: 10, ClientMaxWindowBits: 12}
+	for _, tc := range []struct {
+		server             bool
+		sendBits, recvBits int
+		sendTake, recvTake bool
+	}{
+		{server: true, sendBits: 10, sendTake: false, recvBits: 12, recvTake: true},
+		{server: false, sendBits: 12, sendTake: true, recvBits: 10, recvTake: false},
+	} {
+		c := &deflate.Config{Params: p, Server: tc.server}
+		if bits, take := c.Sending(); bits != tc.sendBits || take != tc.sendTake {
+			t.Errorf("server=%v: Sending() = %d, %v; want %d, %v", tc.server, bits, take, tc.sendBits, tc.sendTake)
+		}
+		if bits, take := c.Receiving(); bits != tc.recvBits || take != tc.recvTake {
+			t.Errorf("server=%v: Receiving() = %d, %v; want %d, %v", tc.server, bits, take, tc.recvBits, tc.recvTake)
+		}
+	}
+}
+
 // exchange sends msgs both ways between two configs.
 func exchange(t *testing.T, a, b *deflate.Config, msgs [][]byte) {
 	t.Helper()
@@ -290,6 +312,12 @@ func exchange(t *testing.T, a, b *deflate.Config, msgs [][]byte) {
 		e, d := dir[0].NewEncoder(), dir[1].NewDecoder()
 		if e.WindowBits() != d.WindowBits() || e.ContextTakeover() != d.ContextTakeover() {
 			t.Fatalf("encoder w%d/%v, decoder w%d/%v", e.WindowBits(), e.ContextTakeover(), d.WindowBits(), d.ContextTakeover())
+		}
+		sbits, stake := dir[0].Sending()
+		rbits, rtake := dir[1].Receiving()
+		if sbits != e.WindowBits() || stake != e.ContextTakeover() || rbits != d.WindowBits() || rtake != d.ContextTakeover() {
+			t.Fatalf("Sending() = %d, %v and Receiving() = %d, %v; the coders they make: w%d/%v, w%d/%v",
+				sbits, stake, rbits, rtake, e.WindowBits(), e.ContextTakeover(), d.WindowBits(), d.ContextTakeover())
 		}
 		for i, m := range msgs {
 			got, err := d.Decompress(nil, e.Compress(nil, m), -1)
