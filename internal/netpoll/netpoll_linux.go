@@ -3,6 +3,7 @@ package netpoll
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"syscall"
 )
@@ -24,15 +25,19 @@ type Poller struct {
 	file *os.File        // epfd as a file: holding it keeps its finalizer from closing epfd
 	raw  syscall.RawConn // epfd, through the runtime's poller
 
-	mu      sync.Mutex
-	waiters map[int32]waiter // armed registrations by descriptor
-	added   map[int32]bool   // descriptors in the epoll set
-	gen     uint32           // tells registrations of a reused descriptor apart
+	mu  sync.Mutex
+	fds []registration // by descriptor number
+	gen uint32         // tells registrations of a reused descriptor apart
 }
 
-type waiter struct {
-	gen uint32
-	f   func()
+// registration is what the poller knows of one descriptor. The poller
+// keeps them in a slice indexed by descriptor rather than in a map: the
+// kernel hands out the lowest free number, so descriptors are dense, and
+// a slot costs 16 bytes where a map entry costs several times that.
+type registration struct {
+	gen   uint32 // of the armed Wait
+	added bool   // the descriptor is in the epoll set
+	f     func() // the armed Wait's function; nil when none is armed
 }
 
 func newPoller() (*Poller, error) {
@@ -52,13 +57,17 @@ func newPoller() (*Poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netpoll: %w", err)
 	}
-	p := &Poller{epfd: epfd, file: file, raw: raw, waiters: map[int32]waiter{}, added: map[int32]bool{}}
+	p := &Poller{epfd: epfd, file: file, raw: raw}
 	go p.loop()
 	return p, nil
 }
 
 // Wait arranges for f to run on a new goroutine once fd has data to read,
 // has been hung up, or is in error. f runs at most once per Wait.
+//
+// f is a func rather than an interface because a go statement calling a
+// func value with no arguments allocates nothing, where one calling a
+// method of an interface allocates a closure, once per wake-up.
 func (p *Poller) Wait(fd int, f func()) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -68,8 +77,15 @@ func (p *Poller) Wait(fd int, f func()) error {
 		Fd:     int32(fd),
 		Pad:    int32(p.gen),
 	}
+	if fd < 0 {
+		return fmt.Errorf("netpoll: bad descriptor %d", fd)
+	}
+	if fd >= len(p.fds) {
+		p.fds = slices.Grow(p.fds, fd+1-len(p.fds))[:fd+1]
+	}
+	r := &p.fds[fd]
 	op := syscall.EPOLL_CTL_MOD
-	if !p.added[int32(fd)] {
+	if !r.added {
 		op = syscall.EPOLL_CTL_ADD
 	}
 	err := syscall.EpollCtl(p.epfd, op, fd, &ev)
@@ -80,8 +96,7 @@ func (p *Poller) Wait(fd int, f func()) error {
 	if err != nil {
 		return fmt.Errorf("netpoll: epoll_ctl: %w", err)
 	}
-	p.added[int32(fd)] = true
-	p.waiters[int32(fd)] = waiter{gen: p.gen, f: f}
+	*r = registration{gen: p.gen, added: true, f: f}
 	return nil
 }
 
@@ -90,17 +105,13 @@ func (p *Poller) Wait(fd int, f func()) error {
 func (p *Poller) Remove(fd int) func() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.added[int32(fd)] {
+	if fd < 0 || fd >= len(p.fds) || !p.fds[fd].added {
 		return nil
 	}
 	_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
-	delete(p.added, int32(fd))
-	w, ok := p.waiters[int32(fd)]
-	delete(p.waiters, int32(fd))
-	if !ok {
-		return nil
-	}
-	return w.f
+	f := p.fds[fd].f
+	p.fds[fd] = registration{}
+	return f
 }
 
 func (p *Poller) loop() {
@@ -128,15 +139,13 @@ func (p *Poller) loop() {
 		}
 		for _, ev := range events[:n] {
 			p.mu.Lock()
-			w, ok := p.waiters[ev.Fd]
-			if ok && w.gen == uint32(ev.Pad) {
-				delete(p.waiters, ev.Fd)
-			} else {
-				ok = false // a registration that was removed or replaced
-			}
+			var f func()
+			if r := &p.fds[ev.Fd]; r.f != nil && r.gen == uint32(ev.Pad) {
+				f, r.f = r.f, nil
+			} // else a registration that was removed or replaced
 			p.mu.Unlock()
-			if ok {
-				go w.f()
+			if f != nil {
+				go f()
 			}
 		}
 	}

@@ -120,3 +120,21 @@ func TestRemove(t *testing.T) {
 		t.Error("second Remove returned a function")
 	}
 }
+
+// TestBadDescriptor checks that descriptors the poller never saw, or
+// that cannot exist, are refused or ignored rather than indexing out of
+// range.
+func TestBadDescriptor(t *testing.T) {
+	if !Supported {
+		t.Skip("no poller on this platform")
+	}
+	p, _ := Default()
+	if err := p.Wait(-1, func() {}); err == nil {
+		t.Error("Wait(-1) succeeded")
+	}
+	for _, fd := range []int{-1, 1 << 20} {
+		if f := p.Remove(fd); f != nil {
+			t.Errorf("Remove(%d) returned a function", fd)
+		}
+	}
+}
