@@ -79,7 +79,7 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 	if err != nil {
 		return err
 	}
-	deadline := time.Now().Add(c.cfg.closeTimeout)
+	deadline := time.Now().Add(c.closeTimeout)
 	sent, err := c.sendClose(payload, deadline)
 	if !sent {
 		if err == nil {
@@ -100,11 +100,11 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 	// reading (or once the reader stops), otherwise let the reader see it.
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
-	switch c.readLock.lockOr(c.closedCh, timer.C) {
+	switch c.readLock.lockOr(c.closed(), timer.C) {
 	case lockAcquired:
 		if c.readErr == nil {
 			c.readErr = ErrClosed
-			_ = c.nc.SetReadDeadline(deadline)
+			_ = c.rb.nc.SetReadDeadline(deadline)
 			c.awaitPeerClose()
 		}
 		c.finishClose(deadline)
@@ -139,10 +139,8 @@ func (c *Conn) sendClose(payload []byte, deadline time.Time) (bool, error) {
 	}
 	c.closeSent.Store(true)
 	c.closeMu.Unlock()
-	select {
-	case <-c.closedCh:
+	if c.isClosed() {
 		return false, nil
-	default:
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
@@ -161,7 +159,7 @@ func (c *Conn) gotClose(p []byte) error {
 	ce := &CloseError{Code: code, Reason: reason}
 	c.readErr = ce
 	c.recordPeerClose()
-	deadline := time.Now().Add(c.cfg.closeTimeout)
+	deadline := time.Now().Add(c.closeTimeout)
 	var echo []byte
 	if code != CloseNoStatus {
 		echo, _ = protocol.AppendClosePayload(nil, code, "")
@@ -173,12 +171,7 @@ func (c *Conn) gotClose(p []byte) error {
 
 // recordPeerClose notes that the peer's close frame has arrived.
 func (c *Conn) recordPeerClose() {
-	c.closeMu.Lock()
-	if !c.closeRecvd.Load() {
-		c.closeRecvd.Store(true)
-		close(c.closeRecvCh)
-	}
-	c.closeMu.Unlock()
+	c.closeRecvd.Store(true)
 }
 
 // fail fails the connection after a protocol violation by the peer (RFC
@@ -196,9 +189,9 @@ func (c *Conn) fail(err error) error {
 		code, reason = pe.Code, pe.Reason
 	}
 	payload, _ := protocol.AppendClosePayload(nil, code, reason)
-	deadline := time.Now().Add(c.cfg.closeTimeout)
+	deadline := time.Now().Add(c.closeTimeout)
 	if sent, _ := c.sendClose(payload, deadline); sent {
-		_ = c.nc.SetReadDeadline(deadline)
+		_ = c.rb.nc.SetReadDeadline(deadline)
 		c.awaitPeerClose()
 	}
 	c.finishClose(deadline)
@@ -236,7 +229,7 @@ func (c *Conn) awaitPeerClose() {
 // 7.1.1). The caller holds the read lock.
 func (c *Conn) finishClose(deadline time.Time) {
 	if c.role == protocol.RoleClient && c.closeRecvd.Load() {
-		_ = c.nc.SetReadDeadline(deadline)
+		_ = c.rb.nc.SetReadDeadline(deadline)
 		for c.rb.fill() == nil {
 			c.rb.consume(len(c.rb.buffered()))
 		}
@@ -255,21 +248,25 @@ func (c *Conn) closeTCP(cause error) bool {
 		if cause == nil {
 			cause = ErrClosed
 		}
+		// The cause goes first, so that I/O failing once nc is closed, and
+		// isClosed, see it.
 		c.cause.Store(&cause)
-		close(c.closedCh) // before nc.Close, so I/O that fails sees the cause
 		c.closeMu.Lock()
-		receiving := c.recv != nil
+		if c.closedCh != nil {
+			close(c.closedCh)
+		}
+		receiving := c.receive != nil
 		c.closeMu.Unlock()
 		if receiving && c.pollFD >= 0 {
 			// The poller must forget the descriptor before it is closed; a
 			// receiver waiting on it runs now to report the end.
 			if p, err := netpoll.Default(); err == nil {
-				if f := p.Remove(c.pollFD); f != nil {
+				if f := p.Remove(int(c.pollFD)); f != nil {
 					go f()
 				}
 			}
 		}
-		_ = c.nc.Close()
+		_ = c.rb.nc.Close()
 		c.rwatch.close()
 		c.wwatch.close()
 		c.stopKeepalive()
@@ -290,11 +287,29 @@ func (c *Conn) setOnClose(f func()) {
 	c.closeMu.Lock()
 	c.onClose = f
 	c.closeMu.Unlock()
-	select {
-	case <-c.closedCh:
+	if c.isClosed() {
 		f()
-	default:
 	}
+}
+
+// isClosed reports whether the TCP connection has been closed, or is
+// being closed.
+func (c *Conn) isClosed() bool { return c.cause.Load() != nil }
+
+// closed returns a channel that is closed once the TCP connection is.
+// Only calls that wait for it make it: an idle connection does not hold
+// one.
+func (c *Conn) closed() <-chan struct{} {
+	c.closeMu.Lock()
+	defer c.closeMu.Unlock()
+	if c.closedCh == nil {
+		c.closedCh = make(chan struct{})
+		if c.isClosed() {
+			// closeTCP has already looked for the channel.
+			close(c.closedCh)
+		}
+	}
+	return c.closedCh
 }
 
 // closeCause returns why the connection was closed locally, or nil.

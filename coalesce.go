@@ -52,7 +52,7 @@ func (c *Conn) Flush(ctx context.Context) error {
 // nothing: the next frame written goes out at once with the held ones,
 // and if none is, flushBeforeRead sends them.
 func (c *Conn) markReadAhead() {
-	if !c.cfg.coalesceWrites {
+	if !c.coalesceWrites {
 		return
 	}
 	ahead := c.coalesce.Load()&coalesceReadAhead != 0
@@ -168,7 +168,7 @@ func (c *Conn) sendHeld() (int64, error) {
 		return 0, nil
 	}
 	c.coalesce.And(^coalesceHeld)
-	n, err := c.nc.Write((*c.wbuf)[:c.held])
+	n, err := c.rb.nc.Write((*c.wbuf)[:c.held])
 	c.held = 0
 	c.releaseWriteBuf()
 	return int64(n), err

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/wirefast/websocket/deflate"
 	"github.com/wirefast/websocket/handshake"
@@ -42,6 +43,72 @@ func acceptCompression(values []string, opts *CompressionOptions) (*deflate.Conf
 	return deflate.Accept(offers, opts)
 }
 
+// Without context takeover an encoder or a decoder carries nothing from
+// one message to the next, so a connection does not keep one: it borrows
+// one for each compressed message from these pools (by window bits, and
+// level for encoders), and an idle compressed connection holds no more
+// than its deflate.Config. With context takeover the connection keeps
+// its own, made by newConn.
+var (
+	decoderPools [deflate.MaxWindowBits + 1]sync.Pool
+	encoderPools [deflate.BetterCompression + 1][deflate.MaxWindowBits + 1]sync.Pool
+)
+
+// borrowDecoder makes c.dec ready for a compressed message: the
+// connection's own with context takeover, else one from its pool. The
+// caller holds the read lock.
+func (c *Conn) borrowDecoder() {
+	if c.dec != nil {
+		return
+	}
+	bits, _ := c.deflate.Receiving()
+	if d, ok := decoderPools[bits].Get().(*deflate.Decoder); ok {
+		c.dec = d
+		return
+	}
+	c.dec = c.deflate.NewDecoder()
+}
+
+// returnDecoder gives a borrowed decoder back once a message has been
+// inflated to its end; a decoder that failed is left to the collector.
+func (c *Conn) returnDecoder() {
+	if d := c.dec; !d.ContextTakeover() {
+		c.dec = nil
+		decoderPools[d.WindowBits()].Put(d)
+	}
+}
+
+// borrowEncoder makes c.enc ready for a compressed message: the
+// connection's own with context takeover, else one from its pool. The
+// caller holds the message lock.
+func (c *Conn) borrowEncoder() *deflate.Encoder {
+	if c.enc == nil {
+		bits, _ := c.deflate.Sending()
+		if e, ok := encoderPools[c.deflate.Level][bits].Get().(*deflate.Encoder); ok {
+			c.enc = e
+		} else {
+			c.enc = c.deflate.NewEncoder()
+		}
+	}
+	return c.enc
+}
+
+// returnEncoder gives a borrowed encoder back once a message has been
+// flushed.
+func (c *Conn) returnEncoder() {
+	if e := c.enc; !e.ContextTakeover() {
+		c.enc = nil
+		encoderPools[c.deflate.Level][e.WindowBits()].Put(e)
+	}
+}
+
+// sendTakeover reports whether the messages c sends use context
+// takeover: whether a message cut short breaks the connection.
+func (c *Conn) sendTakeover() bool {
+	_, takeover := c.deflate.Sending()
+	return takeover
+}
+
 // compressedInputLimit bounds the compressed bytes of one message: the
 // decompressed size is limited by the read limit while inflating, and
 // DEFLATE expands incompressible data by well under 1/64 plus a little.
@@ -60,12 +127,13 @@ func (c *Conn) decodeLimit() int64 {
 	return -1
 }
 
-// rawPayload is an io.Reader over the current message's payload as it is
-// on the wire (unmasked): the decoder's source for a compressed message.
-type rawPayload struct{ c *Conn }
+// rawPayload is a Conn seen as an io.Reader over the current message's
+// payload as it is on the wire (unmasked): the decoder's source for a
+// compressed message, (*rawPayload)(c).
+type rawPayload Conn
 
 func (r *rawPayload) Read(p []byte) (int, error) {
-	c := r.c
+	c := (*Conn)(r)
 	for c.frameLeft == 0 {
 		if c.frame.Fin {
 			return 0, io.EOF
@@ -102,6 +170,9 @@ func (c *Conn) readInflated(dst []byte) ([]byte, error) {
 // validating text, and returns io.EOF once the message is finished.
 func (c *Conn) inflate(p []byte) (int, error) {
 	n, err := c.dec.Read(p)
+	if err == io.EOF {
+		c.returnDecoder()
+	}
 	if c.msgText && !c.utf8.Feed(p[:n]) {
 		return n, c.fail(protocol.ErrInvalidUTF8)
 	}
@@ -158,10 +229,12 @@ func (c *Conn) writeCompressed(ctx context.Context, op protocol.Opcode, p []byte
 	// the pool's largest class usually compresses into it; Compress
 	// appends, so an output that does not fit only costs an allocation.
 	buf := bufpool.Get(min(len(p)+64, bufpool.MaxSize))
-	out := c.enc.Compress((*buf)[:0], p)
+	enc := c.borrowEncoder()
+	out := enc.Compress((*buf)[:0], p)
+	c.returnEncoder()
 	err := c.writeFrame(ctx, true, protocol.RSV1, op, out)
 	bufpool.Put(buf)
-	if err != nil && c.enc.ContextTakeover() {
+	if err != nil && enc.ContextTakeover() {
 		// The peer's window no longer matches the encoder's.
 		c.closeTCP(err)
 	}
@@ -170,18 +243,23 @@ func (c *Conn) writeCompressed(ctx context.Context, op protocol.Opcode, p []byte
 
 // releaseCompression returns the encoder's and decoder's buffers to their
 // pools when the connection ends, unless a reader or writer is still
-// using them (they are then left to the garbage collector).
+// using them (they are then left to the garbage collector). A coder
+// borrowed for a message cut short goes with the connection, not back to
+// its pool.
 func (c *Conn) releaseCompression() {
-	if c.enc != nil {
-		if c.msgLock.tryLock() {
-			c.enc.Reset()
-			c.msgLock.unlock()
-		}
+	if c.deflate == nil {
+		return
 	}
-	if c.dec != nil {
-		if c.readLock.tryLock() {
-			c.dec.Close()
-			c.readLock.unlock()
+	if c.msgLock.tryLock() {
+		if c.enc != nil {
+			c.enc.Reset()
 		}
+		c.msgLock.unlock()
+	}
+	if c.readLock.tryLock() {
+		if c.dec != nil {
+			c.dec.Close()
+		}
+		c.readLock.unlock()
 	}
 }

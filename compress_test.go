@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirefast/websocket"
 	"github.com/wirefast/websocket/deflate"
@@ -287,5 +288,130 @@ func TestPreparedCompressedTakeover(t *testing.T) {
 	}
 	if len(payloads[1]) > 32 {
 		t.Errorf("second message took %d bytes: it should refer to the prepared one", len(payloads[1]))
+	}
+}
+
+// TestCompressionCodersBorrowed checks that, without context takeover, a
+// connection holds no encoder or decoder between messages whichever API
+// moved the message (so that an idle compressed connection costs what an
+// uncompressed one does), and that with takeover both ends keep theirs.
+func TestCompressionCodersBorrowed(t *testing.T) {
+	msg := bytes.Repeat([]byte("compress me, compress me; "), 100)
+	ctx := context.Background()
+	send := map[string]func(c *websocket.Conn) error{
+		"Write": func(c *websocket.Conn) error { return c.Write(ctx, websocket.MessageText, msg) },
+		"Writer": func(c *websocket.Conn) error {
+			w, err := c.Writer(ctx, websocket.MessageText)
+			if err != nil {
+				return err
+			}
+			for chunk := range slices.Chunk(msg, 500) {
+				if _, err := w.Write(chunk); err != nil {
+					return err
+				}
+			}
+			return w.Close()
+		},
+		"WritePrepared": func(c *websocket.Conn) error {
+			pm, err := websocket.NewPreparedMessage(websocket.MessageText, msg)
+			if err != nil {
+				return err
+			}
+			return c.WritePrepared(ctx, pm)
+		},
+	}
+	recv := map[string]func(c *websocket.Conn) ([]byte, error){
+		"Read": func(c *websocket.Conn) ([]byte, error) {
+			_, got, err := c.Read(ctx)
+			return got, err
+		},
+		"ReadInto": func(c *websocket.Conn) ([]byte, error) {
+			_, got, err := c.ReadInto(ctx, make([]byte, 0, 16))
+			return got, err
+		},
+		"Reader": func(c *websocket.Conn) ([]byte, error) {
+			_, r, err := c.Reader(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return io.ReadAll(r)
+		},
+	}
+	for _, takeover := range []bool{false, true} {
+		for _, client := range []bool{false, true} {
+			for sname, sendf := range send {
+				for rname, recvf := range recv {
+					name := fmt.Sprintf("takeover=%v/client-sends=%v/%s/%s", takeover, client, sname, rname)
+					t.Run(name, func(t *testing.T) {
+						a, b := wstest.TCPPair(t)
+						sender := websocket.NewConnForTest(a, client, websocket.TestConfig{Deflate: deflate15(takeover)})
+						receiver := websocket.NewConnForTest(b, !client, websocket.TestConfig{Deflate: deflate15(takeover)})
+						t.Cleanup(func() { sender.CloseNow(); receiver.CloseNow() })
+						for i := range 2 {
+							errc := make(chan error, 1)
+							go func() { errc <- sendf(sender) }()
+							got, err := recvf(receiver)
+							if err != nil || !bytes.Equal(got, msg) {
+								t.Fatalf("message %d: received %d bytes, %v; want %d", i, len(got), err, len(msg))
+							}
+							if err := <-errc; err != nil {
+								t.Fatalf("message %d: send: %v", i, err)
+							}
+							senc, sdec := websocket.HoldsCoders(sender)
+							renc, rdec := websocket.HoldsCoders(receiver)
+							if senc != takeover || sdec != takeover || renc != takeover || rdec != takeover {
+								t.Errorf("message %d: sender holds encoder %v, decoder %v; receiver %v, %v; want all %v",
+									i, senc, sdec, renc, rdec, takeover)
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// TestCompressionCodersBorrowedDiscard is TestCompressionCodersBorrowed
+// for messages the application does not read to the end, dropped by the
+// next read, and for Receive.
+func TestCompressionCodersBorrowedDiscard(t *testing.T) {
+	msg := bytes.Repeat([]byte("compress me, compress me; "), 100)
+	ctx := context.Background()
+	a, b := wstest.TCPPair(t)
+	sender := websocket.NewConnForTest(a, true, websocket.TestConfig{Deflate: deflate15(false)})
+	receiver := websocket.NewConnForTest(b, false, websocket.TestConfig{Deflate: deflate15(false)})
+	t.Cleanup(func() { sender.CloseNow(); receiver.CloseNow() })
+	for range 3 {
+		if err := sender.Write(ctx, websocket.MessageText, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, r, err := receiver.Reader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(r, make([]byte, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := receiver.Read(ctx); err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("Read after a partly read message: %d bytes, %v", len(got), err)
+	}
+	if _, dec := websocket.HoldsCoders(receiver); dec {
+		t.Error("decoder held after a discarded message and a read one")
+	}
+	got := make(chan bool, 1)
+	receiver.Receive(func(typ websocket.MessageType, p []byte) {
+		got <- bytes.Equal(p, msg)
+	}, nil)
+	select {
+	case ok := <-got:
+		if !ok {
+			t.Fatal("Receive handed over a different message")
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("Receive handed over nothing")
+	}
+	if _, dec := websocket.HoldsCoders(receiver); dec {
+		t.Error("decoder held in Receive after a message")
 	}
 }

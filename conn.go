@@ -65,10 +65,13 @@ const (
 type Conn struct {
 	noCopy noCopy
 
-	nc          net.Conn
-	role        protocol.Role
-	subprotocol string
-	cfg         connConfig
+	// The network connection is rb.nc: the read buffer reads from it,
+	// and the rest of the Conn uses it from there.
+	subprotocol    string
+	role           protocol.Role
+	coalesceWrites bool          // ConnOptions.CoalesceWrites (coalesce.go)
+	pollFD         int32         // socket descriptor for netpoll, -1 when none (receive.go)
+	closeTimeout   time.Duration // ConnOptions.CloseTimeout, resolved
 
 	// Read side: owned by the goroutine holding readLock.
 	readLock      fairMutex
@@ -77,8 +80,8 @@ type Conn struct {
 	utf8          protocol.UTF8Validator
 	frame         protocol.Header // current data frame
 	frameLeft     int64           // payload bytes of frame not read yet
-	maskPos       int             // key position for the next payload byte
 	msgLen        int64           // bytes of the current message read so far
+	maskPos       uint8           // key position for the next payload byte, 0 to 3
 	msgText       bool            // the message being read is text
 	msgDone       bool            // the current message has been read completely
 	msgCompressed bool            // the message being read has RSV1 (compress.go)
@@ -91,14 +94,16 @@ type Conn struct {
 	mr            *messageReader                    // the reader Reader returns, made on first use
 	ctrl          *[protocol.MaxControlPayload]byte // a control frame's payload, made on first use
 
-	// permessage-deflate (compress.go); nil when not negotiated.
-	enc    *deflate.Encoder // used under msgLock
-	dec    *deflate.Decoder // used under readLock
-	rawSrc rawPayload       // the decoder's source
+	// permessage-deflate (compress.go); nil when not negotiated. Without
+	// context takeover enc and dec are borrowed per message, else nil.
+	deflate *deflate.Config
+	enc     *deflate.Encoder // used under msgLock
+	dec     *deflate.Decoder // used under readLock
 
-	// Receive mode (receive.go).
-	recv   *receiver // set once by Receive, under closeMu
-	pollFD int       // socket descriptor for netpoll, -1 when none
+	// Receive mode (receive.go): the receiver's ready method, bound once
+	// so that arming the poller and waking up allocate nothing; set once
+	// by Receive, under closeMu.
+	receive func()
 
 	// Write side.
 	msgLock   fairMutex      // held while a data message is written
@@ -111,14 +116,13 @@ type Conn struct {
 	coalesce  atomic.Uint32  // coalesceReadAhead | coalesceHeld (coalesce.go)
 
 	// Closing.
-	closeMu     sync.Mutex  // serializes the transitions below
-	closeSent   atomic.Bool // our close frame has gone out (or is going)
-	closeRecvd  atomic.Bool // the peer's close frame has arrived
-	closeRecvCh chan struct{}
-	closedCh    chan struct{} // closed when the TCP connection is closed
-	closeOnce   sync.Once
-	cause       atomic.Pointer[error] // why the connection was closed locally
-	onClose     func()                // called once when TCP is closed; under closeMu
+	closeMu    sync.Mutex  // serializes the transitions below
+	closeSent  atomic.Bool // our close frame has gone out (or is going)
+	closeRecvd atomic.Bool // the peer's close frame has arrived
+	closeOnce  sync.Once
+	closedCh   chan struct{}         // made on first use by closed(); under closeMu
+	cause      atomic.Pointer[error] // why the connection was closed locally
+	onClose    func()                // called once when TCP is closed; under closeMu
 
 	// Keepalive and Ping.
 	pings     atomic.Pointer[pingState] // made on the first ping (ping.go)
@@ -126,7 +130,7 @@ type Conn struct {
 }
 
 // connConfig holds the per-connection settings shared by Accept and Dial,
-// with defaults filled in.
+// with defaults filled in; newConn spreads them over the Conn.
 type connConfig struct {
 	readLimit      int64
 	closeTimeout   time.Duration
@@ -140,26 +144,28 @@ type connConfig struct {
 // already read from nc past the handshake.
 func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byte, cfg connConfig) *Conn {
 	c := &Conn{
-		nc:          nc,
-		role:        role,
-		subprotocol: subprotocol,
-		cfg:         cfg,
-		closeRecvCh: make(chan struct{}),
-		closedCh:    make(chan struct{}),
+		subprotocol:    subprotocol,
+		role:           role,
+		coalesceWrites: cfg.coalesceWrites,
+		closeTimeout:   cfg.closeTimeout,
+		deflate:        cfg.deflate,
 	}
 	c.checker.Role = role
 	if cfg.deflate != nil {
-		c.enc = cfg.deflate.NewEncoder()
-		c.dec = cfg.deflate.NewDecoder()
-		c.rawSrc.c = c
 		c.checker.AllowedRSV = protocol.RSV1
+		if _, takeover := cfg.deflate.Sending(); takeover {
+			c.enc = cfg.deflate.NewEncoder()
+		}
+		if _, takeover := cfg.deflate.Receiving(); takeover {
+			c.dec = cfg.deflate.NewDecoder()
+		}
 	}
 	c.readLimit.Store(cfg.readLimit)
 	c.rb.init(nc, buffered)
-	c.pollFD = c.rb.fd()
+	c.pollFD = int32(c.rb.fd())
 	c.msgDone = true
 	if cfg.pingInterval > 0 {
-		c.startKeepalive()
+		c.startKeepalive(cfg.pingInterval, cfg.pongTimeout)
 	}
 	return c
 }
@@ -169,10 +175,10 @@ func newConn(nc net.Conn, role protocol.Role, subprotocol string, buffered []byt
 func (c *Conn) Subprotocol() string { return c.subprotocol }
 
 // LocalAddr returns the local network address.
-func (c *Conn) LocalAddr() net.Addr { return c.nc.LocalAddr() }
+func (c *Conn) LocalAddr() net.Addr { return c.rb.nc.LocalAddr() }
 
 // RemoteAddr returns the remote network address.
-func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
+func (c *Conn) RemoteAddr() net.Addr { return c.rb.nc.RemoteAddr() }
 
 // SetReadLimit sets the largest message the connection reads, in bytes.
 // A larger message fails the connection with [CloseMessageTooBig]. The

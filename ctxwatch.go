@@ -60,12 +60,10 @@ func (s *watchSlot) begin(c *Conn, write bool, ctx context.Context) {
 	if w == nil {
 		w = &ctxWatch{c: c, write: write}
 		s.Store(w)
-		select {
-		case <-c.closedCh:
-			// closeTCP closes closedCh before it looks at the slot, so
+		if c.isClosed() {
+			// closeTCP records the cause before it looks at the slot, so
 			// either it saw w, or w sees the connection closed.
 			w.close()
-		default:
 		}
 	}
 	w.begin(ctx)
@@ -89,9 +87,9 @@ func (s *watchSlot) close() {
 // set sets the deadline of the watched direction.
 func (w *ctxWatch) set(t time.Time) error {
 	if w.write {
-		return w.c.nc.SetWriteDeadline(t)
+		return w.c.rb.nc.SetWriteDeadline(t)
 	}
-	return w.c.nc.SetReadDeadline(t)
+	return w.c.rb.nc.SetReadDeadline(t)
 }
 
 // begin watches ctx for a call starting now. A context that is already

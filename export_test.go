@@ -53,3 +53,7 @@ func NewConnForTest(nc net.Conn, client bool, tc TestConfig) *Conn {
 
 // WriteChunkSize is writeChunkSize: the most of a frame one write sends.
 const WriteChunkSize = writeChunkSize
+
+// HoldsCoders reports whether c holds an encoder and a decoder for
+// permessage-deflate: between messages, only with context takeover.
+func HoldsCoders(c *Conn) (enc, dec bool) { return c.enc != nil, c.dec != nil }

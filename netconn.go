@@ -367,7 +367,7 @@ func (nc *netConn) Close() error {
 		// The message of a timed-out Write goes before the close frame,
 		// but a peer that does not read may hold it up: wait for it
 		// within the close timeout only.
-		timer := time.NewTimer(nc.c.cfg.closeTimeout)
+		timer := time.NewTimer(nc.c.closeTimeout)
 		select {
 		case <-nc.result:
 			timer.Stop()

@@ -23,7 +23,7 @@ func (c *Conn) Ping(ctx context.Context) (time.Duration, error) {
 	select {
 	case <-ch:
 		return time.Since(start), nil
-	case <-c.closedCh:
+	case <-c.closed():
 		return 0, c.closeCause()
 	case <-ctx.Done():
 		return 0, ctx.Err()
@@ -117,8 +117,8 @@ type keepalive struct {
 	stopped bool
 }
 
-func (c *Conn) startKeepalive() {
-	k := &keepalive{c: c, interval: c.cfg.pingInterval, timeout: c.cfg.pongTimeout}
+func (c *Conn) startKeepalive(interval, timeout time.Duration) {
+	k := &keepalive{c: c, interval: interval, timeout: timeout}
 	c.keepalive = k
 	k.mu.Lock() // fire must see k.timer
 	k.timer = time.AfterFunc(k.interval, k.fire)

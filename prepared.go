@@ -56,20 +56,23 @@ func (c *Conn) WritePrepared(ctx context.Context, pm *PreparedMessage) error {
 	defer c.msgLock.unlock()
 	op, _ := dataOpcode(pm.typ)
 	switch {
-	case c.role == protocol.RoleClient && c.enc != nil && c.cfg.deflate.ShouldCompress(len(pm.payload)):
+	case c.role == protocol.RoleClient && c.deflate != nil && c.deflate.ShouldCompress(len(pm.payload)):
 		return c.writeCompressed(ctx, op, pm.payload)
 	case c.role == protocol.RoleClient:
 		return c.writeFrame(ctx, true, 0, op, pm.payload)
-	case c.enc != nil && c.cfg.deflate.ShouldCompress(len(pm.payload)):
-		err := c.writeRaw(ctx, pm.deflatedFrame(op, c.enc.WindowBits(), c.cfg.deflate.Level))
+	case c.deflate != nil && c.deflate.ShouldCompress(len(pm.payload)):
+		bits, takeover := c.deflate.Sending()
+		err := c.writeRaw(ctx, pm.deflatedFrame(op, bits, c.deflate.Level))
 		if err != nil {
-			if c.enc.ContextTakeover() {
+			if takeover {
 				c.closeTCP(err)
 			}
 			return err
 		}
-		// The peer's window now holds the message: so must ours.
-		c.enc.AddHistory(pm.payload)
+		if takeover {
+			// The peer's window now holds the message: so must ours.
+			c.enc.AddHistory(pm.payload)
+		}
 		return nil
 	}
 	return c.writeRaw(ctx, pm.framed)

@@ -160,7 +160,7 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 	c.utf8.Reset()
 	c.frame = h
 	c.frameLeft = 0
-	c.maskPos = int(h.Length & 3)
+	c.maskPos = uint8(h.Length & 3)
 	c.rb.large = h.Length >= largeFrameMin
 	if dst == nil {
 		dst = []byte{} // an empty message is not a missing one
@@ -247,7 +247,8 @@ func (c *Conn) nextFrame() error {
 			c.utf8.Reset()
 			c.msgCompressed = h.RSV&protocol.RSV1 != 0
 			if c.msgCompressed {
-				c.dec.Reset(&c.rawSrc, c.decodeLimit())
+				c.borrowDecoder()
+				c.dec.Reset((*rawPayload)(c), c.decodeLimit())
 			}
 		}
 		limit := c.readLimit.Load()
@@ -328,7 +329,7 @@ func (c *Conn) readFull(p []byte) error {
 // bytes before the message is complete, and one long pass is faster than
 // several short ones.
 func (c *Conn) readBinary(p []byte) error {
-	pos := c.maskPos
+	pos := int(c.maskPos)
 	for q := p; len(q) > 0; {
 		n, err := c.readRaw(q)
 		if err != nil {
@@ -339,7 +340,7 @@ func (c *Conn) readBinary(p []byte) error {
 		c.msgLen += int64(n)
 	}
 	if c.frame.Masked {
-		c.maskPos = mask.Apply(c.frame.Key, pos, p)
+		c.maskPos = uint8(mask.Apply(c.frame.Key, pos, p))
 	}
 	return nil
 }
@@ -353,7 +354,7 @@ func (c *Conn) readPayload(p []byte) (int, error) {
 	}
 	p = p[:n]
 	if c.frame.Masked {
-		c.maskPos = mask.Apply(c.frame.Key, c.maskPos, p)
+		c.maskPos = uint8(mask.Apply(c.frame.Key, int(c.maskPos), p))
 	}
 	c.frameLeft -= int64(n)
 	c.msgLen += int64(n)
@@ -455,12 +456,8 @@ func (c *Conn) readError(ctx context.Context, interrupted bool, err error) error
 // ioError describes an I/O error of op, preferring the reason the
 // connection was closed locally, if it was.
 func (c *Conn) ioError(op string, err error) error {
-	select {
-	case <-c.closedCh:
-		if cause := c.closeCause(); cause != nil {
-			return cause
-		}
-	default:
+	if cause := c.closeCause(); cause != nil {
+		return cause
 	}
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF

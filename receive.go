@@ -3,7 +3,7 @@ package websocket
 import (
 	"context"
 	"errors"
-	"sync"
+	"sync/atomic"
 
 	"github.com/wirefast/websocket/internal/bufpool"
 	"github.com/wirefast/websocket/internal/netpoll"
@@ -35,14 +35,13 @@ var errWouldBlock = errors.New("websocket: would block")
 // Receive.
 func (c *Conn) Receive(handler func(typ MessageType, msg []byte), done func(err error)) error {
 	c.closeMu.Lock()
-	if c.recv != nil {
+	if c.receive != nil {
 		c.closeMu.Unlock()
 		return ErrReceiving
 	}
 	r := &receiver{c: c, handler: handler, done: done}
-	c.recv = r
+	c.receive = r.ready
 	c.closeMu.Unlock()
-	r.readyFn = r.ready
 	// The read buffer belongs to whoever holds the read lock (Close may be
 	// reading the peer's close frame into it): look only while holding it.
 	pending := true // unknown: a goroutine will look
@@ -54,13 +53,14 @@ func (c *Conn) Receive(handler func(typ MessageType, msg []byte), done func(err 
 	return nil
 }
 
-// receiver is the state of receive mode.
+// receiver is the state of receive mode, reached through Conn.receive.
+// It is kept small (32 bytes): every idle connection in receive mode
+// holds one.
 type receiver struct {
 	c        *Conn
 	handler  func(MessageType, []byte)
 	done     func(error)
-	doneOnce sync.Once
-	readyFn  func() // r.ready, bound once
+	finished atomic.Bool // done has been called
 }
 
 // arm waits for the next bytes: with the shared poller when the socket
@@ -70,16 +70,12 @@ func (r *receiver) arm(pending bool) {
 	c := r.c
 	if c.pollFD >= 0 && !pending {
 		if p, err := netpoll.Default(); err == nil {
-			select {
-			case <-c.closedCh:
-			default:
-				if p.Wait(c.pollFD, r.readyFn) == nil {
-					return
-				}
+			if !c.isClosed() && p.Wait(int(c.pollFD), c.receive) == nil {
+				return
 			}
 		}
 	}
-	go r.ready()
+	go c.receive()
 }
 
 // ready reads and delivers messages until the socket has nothing more at
@@ -118,9 +114,7 @@ func (r *receiver) ready() {
 
 // finish calls done once.
 func (r *receiver) finish(err error) {
-	r.doneOnce.Do(func() {
-		if r.done != nil {
-			r.done(err)
-		}
-	})
+	if r.finished.CompareAndSwap(false, true) && r.done != nil {
+		r.done(err)
+	}
 }

@@ -41,7 +41,7 @@ func (c *Conn) Write(ctx context.Context, typ MessageType, p []byte) error {
 		return err
 	}
 	defer c.msgLock.unlock()
-	if c.enc != nil && c.cfg.deflate.ShouldCompress(len(p)) {
+	if c.deflate != nil && c.deflate.ShouldCompress(len(p)) {
 		return c.writeCompressed(ctx, op, p)
 	}
 	return c.writeFrame(ctx, true, 0, op, p)
@@ -71,7 +71,7 @@ func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, err
 	if c.mw == nil {
 		c.mw = new(messageWriter)
 	}
-	*c.mw = messageWriter{c: c, ctx: ctx, op: op, compressed: c.enc != nil}
+	*c.mw = messageWriter{c: c, ctx: ctx, op: op, compressed: c.deflate != nil}
 	if c.mw.compressed {
 		c.mw.rsv = protocol.RSV1
 	}
@@ -146,12 +146,13 @@ func (w *messageWriter) Close() error {
 	var pending []byte
 	switch {
 	case w.compressed:
-		pending = w.c.enc.Flush(w.out)
+		pending = w.c.borrowEncoder().Flush(w.out)
+		w.c.returnEncoder()
 	case w.buf != nil:
 		pending = (*w.buf)[:w.n]
 	}
 	err := w.frame(true, pending)
-	if err != nil && w.compressed && w.c.enc.ContextTakeover() {
+	if err != nil && w.compressed && w.c.sendTakeover() {
 		w.c.closeTCP(err)
 	}
 	w.closed = true
@@ -174,10 +175,10 @@ func (w *messageWriter) writeCompressed(p []byte) (int, error) {
 		w.buf = bufpool.Get(writeBufferSize)
 		w.out = (*w.buf)[:0]
 	}
-	w.out = w.c.enc.Append(w.out, p)
+	w.out = w.c.borrowEncoder().Append(w.out, p)
 	if len(w.out) >= writeBufferSize {
 		if err := w.frame(false, w.out); err != nil {
-			if w.c.enc.ContextTakeover() {
+			if w.c.sendTakeover() {
 				w.c.closeTCP(err)
 			}
 			return 0, err
@@ -209,7 +210,7 @@ func (c *Conn) writeRaw(ctx context.Context, frame []byte) error {
 			copy(room, frame)
 			return c.hold(len(room), false)
 		}
-		m, err := c.nc.Write(frame)
+		m, err := c.rb.nc.Write(frame)
 		return int64(m), err
 	})
 }
@@ -290,7 +291,7 @@ func (c *Conn) writeChunked(h *protocol.Header, p []byte) (int64, error) {
 	for {
 		k, next := copyPayload(h, pos, buf[n:], p)
 		pos = next
-		m, err := c.nc.Write(buf[:n+k])
+		m, err := c.rb.nc.Write(buf[:n+k])
 		written += int64(m)
 		if err != nil {
 			c.releaseWriteBuf()
