@@ -87,12 +87,11 @@ type Conn struct {
 	msgCompressed bool            // the message being read has RSV1 (compress.go)
 	nonBlocking   bool            // receive mode: report errWouldBlock at a message boundary instead of waiting
 	readLimit     atomic.Int64
-	readErr       error                             // sticky: once set, every read returns it
-	readCtx       context.Context                   // of the read in progress; bounds pong replies
-	rwatch        watchSlot                         // interrupts reads when their context ends
-	msgSeq        uint64                            // counts messages handed out by Reader
-	mr            *messageReader                    // the reader Reader returns, made on first use
-	ctrl          *[protocol.MaxControlPayload]byte // a control frame's payload, made on first use
+	readErr       error           // sticky: once set, every read returns it
+	readCtx       context.Context // of the read in progress; bounds pong replies
+	rwatch        watchSlot       // interrupts reads when their context ends
+	msgSeq        uint64          // counts messages handed out by Reader
+	mr            *messageReader  // the reader Reader returns, made on first use
 
 	// permessage-deflate (compress.go); nil when not negotiated. Without
 	// context takeover enc and dec are borrowed per message, else nil.

@@ -11,9 +11,9 @@ import (
 // allocation size class: a server holding many idle connections in
 // Receive mode pays for these and little else (BenchmarkIdleConn), so
 // each step up a class is paid once per connection. What few connections
-// need (Reader, Writer, control payloads, pings, context watches,
-// compressors) is made on first use behind a pointer, or borrowed; do the
-// same rather than raise a limit.
+// need (Reader, Writer, pings, context watches, compressors) is made on
+// first use behind a pointer, or borrowed; do the same rather than raise
+// a limit.
 func TestIdleSizes(t *testing.T) {
 	for _, tc := range []struct {
 		name       string

@@ -408,12 +408,13 @@ func (c *Conn) skipPayload() error {
 }
 
 // handleControl handles a control frame whose header has been read and
-// whose payload is buffered.
+// whose payload is buffered. The payload is copied out, unmasked, to the
+// stack: the buffer may go back to its pool once consumed, and a copy
+// kept in the Conn would cost every connection that ever got a ping or a
+// pong 128 bytes for as long as it lives.
 func (c *Conn) handleControl(h protocol.Header) error {
-	if c.ctrl == nil {
-		c.ctrl = new([protocol.MaxControlPayload]byte)
-	}
-	p := c.ctrl[:h.Length]
+	var payload [protocol.MaxControlPayload]byte
+	p := payload[:h.Length]
 	copy(p, c.rb.buffered())
 	c.rb.consume(len(p))
 	if h.Masked {

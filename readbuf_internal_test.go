@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -119,5 +120,39 @@ func testReadWriteAllocs(t *testing.T, ctx context.Context, size int) {
 		}); n != 0 {
 			t.Errorf("Write of %d bytes (client %v): %v allocations, want 0", size, client, n)
 		}
+	}
+}
+
+// TestPingKeepsNothing checks that answering a ping allocates nothing,
+// on the first ping a connection gets as on later ones: the payload goes
+// through the stack rather than a buffer made on first use, which every
+// connection that was ever pinged would keep.
+func TestPingKeepsNothing(t *testing.T) {
+	ping := protocol.Header{Fin: true, Opcode: protocol.OpPing, Masked: true, Key: [4]byte{5, 6, 7, 8}, Length: 8}
+	frame := append(protocol.AppendHeader(nil, ping), "pingpong"...)
+	mask.Apply(ping.Key, 0, frame[len(frame)-8:])
+	data, _ := maskedStream(16, 1)
+	stream := append(frame, data...)
+	ctx := context.Background()
+	buf := make([]byte, 0, 16)
+	read := func(c *Conn) {
+		if _, msg, err := c.ReadInto(ctx, buf); err != nil || len(msg) != 16 {
+			t.Fatalf("ReadInto = %d bytes, %v", len(msg), err)
+		}
+	}
+	read(NewConnForTest(&replayConn{stream: stream}, false, TestConfig{})) // warm the pools
+	const conns = 20
+	cs := make([]*Conn, conns)
+	for i := range cs {
+		cs[i] = NewConnForTest(&replayConn{stream: stream}, false, TestConfig{})
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, c := range cs {
+		read(c) // answers the ping, then reads the message
+	}
+	runtime.ReadMemStats(&after)
+	if n := float64(after.Mallocs-before.Mallocs) / conns; n >= 1 {
+		t.Errorf("first ping and message: %.2f allocations per connection, want 0", n)
 	}
 }
