@@ -176,7 +176,7 @@ func EncodeHeader(dst *[MaxHeaderSize]byte, h Header) int {
 // stores still pending, as [Header.Decode] explains.
 func (h *Header) Encode(dst *[MaxHeaderSize]byte) int {
 	if h.Length < 0 || h.Opcode > 0xf {
-		panic("protocol.EncodeHeader: invalid header")
+		panic("protocol: cannot encode a header with a negative length or an opcode over 15")
 	}
 	b0 := h.RSV&(RSV1|RSV2|RSV3) | byte(h.Opcode)
 	if h.Fin {
