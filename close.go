@@ -303,14 +303,23 @@ func (c *Conn) closed() <-chan struct{} {
 	c.closeMu.Lock()
 	defer c.closeMu.Unlock()
 	if c.closedCh == nil {
-		c.closedCh = make(chan struct{})
 		if c.isClosed() {
-			// closeTCP has already looked for the channel.
-			close(c.closedCh)
+			// closeTCP may not have looked for a channel yet: leave it
+			// none to close.
+			return closedChan
 		}
+		c.closedCh = make(chan struct{})
 	}
 	return c.closedCh
 }
+
+// closedChan is a closed channel, for waits that begin once the
+// connection is closed.
+var closedChan = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()
 
 // closeCause returns why the connection was closed locally, or nil.
 func (c *Conn) closeCause() error {
