@@ -128,6 +128,9 @@ func testReadWriteAllocs(t *testing.T, ctx context.Context, size int) {
 // through the stack rather than a buffer made on first use, which every
 // connection that was ever pinged would keep.
 func TestPingKeepsNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("race detector: sync.Pool drops items at random, so the read buffers allocate; the non-race runs (make purego) count")
+	}
 	ping := protocol.Header{Fin: true, Opcode: protocol.OpPing, Masked: true, Key: [4]byte{5, 6, 7, 8}, Length: 8}
 	frame := append(protocol.AppendHeader(nil, ping), "pingpong"...)
 	mask.Apply(ping.Key, 0, frame[len(frame)-8:])
