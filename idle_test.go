@@ -33,6 +33,15 @@ const idleConns = 10000
 // deflate is one of idleDeflate's keys, or empty.
 const idleClientEnv = "WIREFAST_IDLE_CLIENTS"
 
+// idleServerEnv, when set to "path,echo,deflate", makes the test binary
+// act as the server side of one BenchmarkIdleConn measurement: it serves
+// the connections, prints what they hold and exits. Each measurement gets
+// a fresh process because the runtime keeps every goroutine descriptor it
+// made (about 490 bytes of heap each) for reuse: in a process that served
+// connections before, goroutines come free and a measurement would
+// under-count by up to 1 KiB per connection.
+const idleServerEnv = "WIREFAST_IDLE_SERVER"
+
 // BenchmarkIdleConn measures the memory a server holds per idle
 // connection: heap and goroutine stacks, from runtime.MemStats, with one
 // goroutine per connection blocked in Read as an echo server has. The
@@ -43,7 +52,8 @@ const idleClientEnv = "WIREFAST_IDLE_CLIENTS"
 // server): "deflate-takeover" with context takeover at the server's
 // default window (12 bits, both directions), "deflate-notakeover"
 // without, and "deflate-notakeover-receive" without, in Receive mode
-// (as "raw-receive").
+// (as "raw-receive"). Each measurement runs in a server process of its
+// own (idleServerEnv), the clients in another.
 func BenchmarkIdleConn(b *testing.B) {
 	type variant struct{ path, state, deflate string }
 	var variants []variant
@@ -91,14 +101,46 @@ var idleDeflate = map[string]struct {
 // exchanges: above both modes' default compression thresholds.
 var idleDeflateMessage = jsonMessages(256, 1)[0]
 
-// measureIdle serves idleConns connections on path and returns the heap
-// and stack bytes per connection once they are idle; deflate names an
-// idleDeflate variant, or is empty.
+// measureIdle returns the heap and stack bytes per connection a fresh
+// server process holds once idleConns connections on path are idle;
+// deflate names an idleDeflate variant, or is empty.
 func measureIdle(b *testing.B, path string, echoed bool, deflate string) (heap, stack float64) {
+	server := exec.Command(os.Args[0], "-test.run=^$")
+	server.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%v,%s", idleServerEnv, path, echoed, deflate))
+	server.Stderr = os.Stderr
+	out, err := server.Output()
+	if err != nil {
+		b.Fatalf("server process: %v", err)
+	}
+	if _, err := fmt.Sscanf(string(out), "idle heap=%g stack=%g", &heap, &stack); err != nil {
+		b.Fatalf("server process printed %q: %v", out, err)
+	}
+	return heap, stack
+}
+
+// runIdleServer is the server process of one BenchmarkIdleConn
+// measurement (see idleServerEnv).
+func runIdleServer(spec string) {
+	parts := strings.Split(spec, ",")
+	heap, stack, err := serveIdle(parts[0], parts[1] == "true", parts[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "idle server:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("idle heap=%g stack=%g\n", heap, stack)
+	os.Exit(0)
+}
+
+// serveIdle serves idleConns connections on path, opened by a client
+// process, and returns the heap and stack bytes per connection once they
+// are idle.
+func serveIdle(path string, echoed bool, deflate string) (heap, stack float64, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		b.Fatal(err)
+		return 0, 0, err
 	}
+	var failed atomic.Pointer[error] // the first handshake that failed
+	fail := func(err error) { failed.CompareAndSwap(nil, &err) }
 	defer ln.Close()
 	var ready sync.WaitGroup
 	ready.Add(idleConns)
@@ -147,7 +189,7 @@ func measureIdle(b *testing.B, path string, echoed bool, deflate string) (heap, 
 				go func() {
 					c, err := websocket.AcceptConn(context.Background(), nc, opts)
 					if err != nil {
-						b.Error(err)
+						fail(err)
 						ready.Done()
 						return
 					}
@@ -159,7 +201,7 @@ func measureIdle(b *testing.B, path string, echoed bool, deflate string) (heap, 
 		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			c, err := websocket.Accept(w, r, opts)
 			if err != nil {
-				b.Error(err)
+				fail(err)
 				ready.Done()
 				return
 			}
@@ -176,13 +218,13 @@ func measureIdle(b *testing.B, path string, echoed bool, deflate string) (heap, 
 	stdin, _ := child.StdinPipe()
 	stdout, _ := child.StdoutPipe()
 	if err := child.Start(); err != nil {
-		b.Fatal(err)
+		return 0, 0, err
 	}
 	defer child.Wait()
 	defer stdin.Close()
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil || strings.TrimSpace(line) != "ready" {
-		b.Fatalf("client process: %q, %v", line, err)
+		return 0, 0, fmt.Errorf("client process: %q, %v", line, err)
 	}
 	ready.Wait()
 	time.Sleep(200 * time.Millisecond) // let every handler block in Read
@@ -190,7 +232,10 @@ func measureIdle(b *testing.B, path string, echoed bool, deflate string) (heap, 
 	for _, c := range conns[:nconns.Load()] {
 		c.CloseNow()
 	}
-	return float64(int64(heapAfter)-int64(heapBefore)) / idleConns, float64(int64(stackAfter)-int64(stackBefore)) / idleConns
+	if p := failed.Load(); p != nil {
+		return 0, 0, *p
+	}
+	return float64(int64(heapAfter)-int64(heapBefore)) / idleConns, float64(int64(stackAfter)-int64(stackBefore)) / idleConns, nil
 }
 
 // memInUse returns heap and stack bytes in use after a full collection.

@@ -13,6 +13,9 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(idleClientEnv); spec != "" {
 		runIdleClients(spec)
 	}
+	if spec := os.Getenv(idleServerEnv); spec != "" {
+		runIdleServer(spec)
+	}
 	os.Exit(leakcheck.Run(m, "github.com/wirefast/websocket"))
 }
 
