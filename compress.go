@@ -170,14 +170,12 @@ func (c *Conn) readInflated(dst []byte) ([]byte, error) {
 // validating text, and returns io.EOF once the message is finished.
 func (c *Conn) inflate(p []byte) (int, error) {
 	n, err := c.dec.Read(p)
-	if err == io.EOF {
-		c.returnDecoder()
-	}
 	if c.msgText && !c.utf8.Feed(p[:n]) {
 		return n, c.fail(protocol.ErrInvalidUTF8)
 	}
 	switch {
 	case err == io.EOF:
+		c.returnDecoder()
 		// Bytes after the final DEFLATE block carry nothing: drop them so
 		// the next frame header is read where it starts.
 		if err := c.dropRawPayload(); err != nil {
@@ -229,12 +227,11 @@ func (c *Conn) writeCompressed(ctx context.Context, op protocol.Opcode, p []byte
 	// the pool's largest class usually compresses into it; Compress
 	// appends, so an output that does not fit only costs an allocation.
 	buf := bufpool.Get(min(len(p)+64, bufpool.MaxSize))
-	enc := c.borrowEncoder()
-	out := enc.Compress((*buf)[:0], p)
+	out := c.borrowEncoder().Compress((*buf)[:0], p)
 	c.returnEncoder()
 	err := c.writeFrame(ctx, true, protocol.RSV1, op, out)
 	bufpool.Put(buf)
-	if err != nil && enc.ContextTakeover() {
+	if err != nil && c.sendTakeover() {
 		// The peer's window no longer matches the encoder's.
 		c.closeTCP(err)
 	}
