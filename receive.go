@@ -87,8 +87,10 @@ func (r *receiver) ready() {
 		return
 	}
 	c.nonBlocking = c.pollFD >= 0
+	// One buffer for every message of this wake: each is handed to the
+	// handler, which is done with it when it returns.
+	buf := bufpool.Get(readBufferSize)
 	for {
-		buf := bufpool.Get(readBufferSize)
 		typ, msg, err := c.readWhole((*buf)[:0])
 		if err == errWouldBlock {
 			bufpool.Put(buf)
@@ -108,7 +110,6 @@ func (r *receiver) ready() {
 		}
 		c.markReadAhead()
 		r.handler(typ, msg)
-		bufpool.Put(buf)
 	}
 }
 
