@@ -126,6 +126,29 @@ func (r *results) micro(name string) (microResult, bool) {
 	return microResult{}, false
 }
 
+// readCases are the messages of BenchmarkReadFrame.
+var readCases = []string{"binary/1KiB", "binary/16KiB", "text/1KiB", "text/16KiB"}
+
+// oursReads are wirefast's read APIs in BenchmarkReadFrame, peerReads
+// the other libraries'.
+var (
+	oursReads = []string{"wirefast", "wirefast-receive"}
+	peerReads = []string{"gorilla", "gws", "coder", "gobwas", "xnet"}
+)
+
+// fastestRead returns the result of the fastest of the readers libs on
+// message c, and its name.
+func (r *results) fastestRead(libs []string, c string) (microResult, string, bool) {
+	var best microResult
+	name := ""
+	for _, l := range libs {
+		if m, ok := r.micro("BenchmarkReadFrame/" + l + "/" + c); ok && m.MBs > best.MBs {
+			best, name = m, l
+		}
+	}
+	return best, name, name != ""
+}
+
 func (r *results) microTables(h string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s Micro-benchmarks\n\n", h)
@@ -137,28 +160,22 @@ func (r *results) microTables(h string) string {
 		b.WriteString("Not run.\n")
 		return b.String()
 	}
-	b.WriteString("`go test -bench` in bench/micro (compiled once, then every benchmark run once per round, the rounds in sequence), medians over the rounds. Frame read: a server reading masked messages from memory through each library's read API (MB/s of payload, allocs/op); wirefast, gws and gobwas validate the text, gorilla, coder and x/net do not. Floor: the copy of each frame out of the connection alone, which every reader pays before any parsing or unmasking; floor ÷ fastest peer is the most any reader could reach against that peer.\n\n")
-	readLibs := []string{"wirefast", "gorilla", "gws", "coder", "gobwas", "xnet"}
-	t := newTable(append(append([]string{"message"}, readLibs...), "wirefast ÷ fastest peer", "floor", "floor ÷ fastest peer")...)
-	for _, c := range []string{"binary/1KiB", "binary/16KiB", "text/1KiB", "text/16KiB"} {
+	b.WriteString("`go test -bench` in bench/micro (compiled once, then every benchmark run once per round, the rounds in sequence), medians over the rounds. Frame read: a server reading masked messages from memory through each library's read API (MB/s of payload, allocs/op); wirefast, gws and gobwas validate the text, gorilla, coder and x/net do not. wirefast is read two ways: ReadInto (a pull loop, like gorilla, coder, gobwas and x/net) and receive mode (Conn.Receive, a handler per message, like gws's event API and the receive-raw echo server); the ratio takes the faster. Floor: the copy of each frame out of the connection alone, which every reader pays before any parsing or unmasking; floor ÷ fastest peer is the most any reader could reach against that peer.\n\n")
+	t := newTable(append(append([]string{"message"}, append(oursReads, peerReads...)...), "wirefast ÷ fastest peer", "floor", "floor ÷ fastest peer")...)
+	for _, c := range readCases {
 		row := []string{c}
-		var oursMBs, bestPeer float64
-		bestName := ""
-		for _, l := range readLibs {
-			m, ok := r.micro("BenchmarkReadFrame/" + l + "/" + c)
-			if !ok {
+		for _, l := range append(oursReads, peerReads...) {
+			if m, ok := r.micro("BenchmarkReadFrame/" + l + "/" + c); ok {
+				row = append(row, fmt.Sprintf("%s (%s allocs)", num(m.MBs), num(m.Allocs)))
+			} else {
 				row = append(row, "–")
-				continue
-			}
-			row = append(row, fmt.Sprintf("%s (%s allocs)", num(m.MBs), num(m.Allocs)))
-			if l == ours {
-				oursMBs = m.MBs
-			} else if m.MBs > bestPeer {
-				bestPeer, bestName = m.MBs, l
 			}
 		}
-		if bestPeer > 0 && oursMBs > 0 {
-			row = append(row, fmt.Sprintf("%s (%s)", ratio(oursMBs/bestPeer), bestName))
+		o, api, okOurs := r.fastestRead(oursReads, c)
+		p, peer, okPeer := r.fastestRead(peerReads, c)
+		bestPeer := p.MBs
+		if okOurs && okPeer {
+			row = append(row, fmt.Sprintf("%s (%s, %s)", ratio(o.MBs/bestPeer), api, peer))
 		} else {
 			row = append(row, "–")
 		}

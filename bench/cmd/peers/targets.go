@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"strings"
 )
 
@@ -69,18 +68,14 @@ func (r *results) targets(h string) string {
 	}
 	if len(r.Micro) > 0 {
 		var reads []string
-		for _, c := range []string{"binary/1KiB", "binary/16KiB", "text/1KiB", "text/16KiB"} {
-			o, ok := r.micro("BenchmarkReadFrame/wirefast/" + c)
-			if !ok {
+		for _, c := range readCases {
+			o, api, ok := r.fastestRead(oursReads, c)
+			p, _, okPeer := r.fastestRead(peerReads, c)
+			if !ok || !okPeer {
 				continue
 			}
-			best := 0.0
-			for _, l := range []string{"gorilla", "gws", "coder", "gobwas", "xnet"} {
-				if m, ok := r.micro("BenchmarkReadFrame/" + l + "/" + c); ok {
-					best = math.Max(best, m.MBs)
-				}
-			}
-			read := fmt.Sprintf("%s %s, %s allocs/op", c, ratio(o.MBs/best), num(o.Allocs))
+			best := p.MBs
+			read := fmt.Sprintf("%s %s (%s), %s allocs/op", c, ratio(o.MBs/best), api, num(o.Allocs))
 			if floor, ok := r.micro("BenchmarkReadFrame/floor/" + c); ok {
 				read += fmt.Sprintf(" (the copy alone: %s)", ratio(floor.MBs/best))
 			}
