@@ -6,6 +6,8 @@ import (
 	"io"
 	"testing"
 
+	kflate "github.com/klauspost/compress/flate"
+
 	"github.com/wirefast/websocket/bench/internal/load"
 	"github.com/wirefast/websocket/deflate"
 )
@@ -22,10 +24,11 @@ var compressSizes = []struct {
 // returning the bytes (with compress/flate, its 4-byte tail included).
 type compressor func(dst, msg []byte) []byte
 
-// compressors are the encoders compared. gorilla, coder, gws and gobwas
-// all compress with compress/flate (gorilla, gws and coder at BestSpeed by
-// default, gobwas through wsflate at the level its user picks) and expose
-// no compressor of their own beyond it, so "flate" stands for them.
+// compressors are the encoders compared. gorilla, coder and gobwas
+// compress with compress/flate (gorilla and coder at BestSpeed by default,
+// gobwas through wsflate at the level its user picks), so "flate" stands
+// for them; gws compresses with github.com/klauspost/compress/flate at
+// BestSpeed ("klauspost"). None has a compressor of its own beyond these.
 var compressors = []struct {
 	name string
 	make func() compressor
@@ -53,6 +56,28 @@ var compressors = []struct {
 			return append(dst, buf.Bytes()...)
 		}
 	}},
+	// klauspost/compress/flate at BestSpeed, as gws uses it.
+	{"klauspost", func() compressor {
+		var buf bytes.Buffer
+		fw, _ := kflate.NewWriter(&buf, kflate.BestSpeed) // a valid level
+		return func(dst, msg []byte) []byte {
+			buf.Reset()
+			fw.Reset(&buf)
+			_, _ = fw.Write(msg)
+			_ = fw.Flush()
+			return append(dst, buf.Bytes()...)
+		}
+	}},
+}
+
+// inflaters are the peers' decoders: compress/flate's reader and
+// klauspost's (gws), each reset for every message.
+var inflaters = []struct {
+	name      string
+	newReader func(io.Reader) io.ReadCloser
+}{
+	{"flate", flate.NewReader},
+	{"klauspost", kflate.NewReader},
 }
 
 // BenchmarkCompress compresses one JSON-like text message per op, the
@@ -78,9 +103,8 @@ func BenchmarkCompress(b *testing.B) {
 
 // BenchmarkDecompress inflates one message per op, compressed with
 // compress/flate at BestSpeed (the 4-byte tail removed, as on the wire):
-// wirefast's Decoder (32 KiB window, no context takeover) against
-// compress/flate's reader, reset for every message. MB/s counts output
-// bytes.
+// wirefast's Decoder (32 KiB window, no context takeover) against the
+// inflaters, reset for every message. MB/s counts output bytes.
 func BenchmarkDecompress(b *testing.B) {
 	for _, size := range compressSizes {
 		msg := load.JSONPayload(size.n)
@@ -101,21 +125,28 @@ func BenchmarkDecompress(b *testing.B) {
 				}
 			}
 		})
-		b.Run("flate/"+size.name, func(b *testing.B) {
-			in := append(append([]byte(nil), wire...), 0, 0, 0xff, 0xff, 1, 0, 0, 0xff, 0xff)
-			src := bytes.NewReader(in)
-			fr := flate.NewReader(src)
-			out := make([]byte, size.n)
-			b.SetBytes(int64(size.n))
-			b.ReportAllocs()
-			for b.Loop() {
-				src.Reset(in)
-				_ = fr.(flate.Resetter).Reset(src, nil)
-				if _, err := io.ReadFull(fr, out); err != nil {
-					b.Fatal(err)
+		for _, inf := range inflaters {
+			b.Run(inf.name+"/"+size.name, func(b *testing.B) {
+				in := append(append([]byte(nil), wire...), 0, 0, 0xff, 0xff, 1, 0, 0, 0xff, 0xff)
+				src := bytes.NewReader(in)
+				fr := inf.newReader(src)
+				reset := fr.(interface {
+					Reset(io.Reader, []byte) error
+				})
+				out := make([]byte, size.n)
+				b.SetBytes(int64(size.n))
+				b.ReportAllocs()
+				for b.Loop() {
+					src.Reset(in)
+					if err := reset.Reset(src, nil); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := io.ReadFull(fr, out); err != nil || !bytes.Equal(out, msg) {
+						b.Fatalf("inflated %d bytes (%v), want the message", len(out), err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 

@@ -90,22 +90,26 @@ func (r *results) compressionTarget() string {
 // compressMicroTable shows BenchmarkCompress and BenchmarkDecompress.
 func (r *results) compressMicroTable() string {
 	var b strings.Builder
-	b.WriteString("\nOne permessage-deflate message of JSON-like text (no context takeover), MB/s of uncompressed bytes. gorilla, gws, coder and gobwas all compress and inflate with compress/flate (\"flate\", BestSpeed, a Writer or reader reset per message); wirefast uses its own deflate package (window 12 bits, a server's default, and 15).\n\n")
-	t := newTable("message", "wirefast", "wirefast w15", "flate", "wirefast ÷ flate")
-	for _, s := range []string{"1KiB", "16KiB"} {
-		w, ok1 := r.micro("BenchmarkCompress/wirefast/" + s)
-		w15, ok2 := r.micro("BenchmarkCompress/wirefast-w15/" + s)
-		f, ok3 := r.micro("BenchmarkCompress/flate/" + s)
-		if ok1 && ok2 && ok3 {
-			t.add("compress "+s, num(w.MBs), num(w15.MBs), num(f.MBs), ratio(w.MBs/f.MBs))
+	b.WriteString("\nOne permessage-deflate message of JSON-like text (no context takeover), MB/s of uncompressed bytes. gorilla, coder and gobwas compress and inflate with compress/flate (\"flate\"), gws with github.com/klauspost/compress/flate (\"klauspost\"), both at BestSpeed, a Writer or reader reset per message; wirefast uses its own deflate package (window 12 bits, a server's default, and 15). The ratio is to the faster of the two.\n\n")
+	t := newTable("message", "wirefast", "wirefast w15", "flate", "klauspost", "wirefast ÷ faster peer")
+	row := func(label, bench, s string, w15 bool) {
+		w, ok1 := r.micro(bench + "/wirefast/" + s)
+		f, ok2 := r.micro(bench + "/flate/" + s)
+		k, ok3 := r.micro(bench + "/klauspost/" + s)
+		if !ok1 || !ok2 || !ok3 {
+			return
 		}
+		ws15 := "–"
+		if m, ok := r.micro(bench + "/wirefast-w15/" + s); ok && w15 {
+			ws15 = num(m.MBs)
+		}
+		t.add(label+" "+s, num(w.MBs), ws15, num(f.MBs), num(k.MBs), ratio(w.MBs/max(f.MBs, k.MBs)))
 	}
 	for _, s := range []string{"1KiB", "16KiB"} {
-		w, ok1 := r.micro("BenchmarkDecompress/wirefast/" + s)
-		f, ok2 := r.micro("BenchmarkDecompress/flate/" + s)
-		if ok1 && ok2 {
-			t.add("inflate "+s, num(w.MBs), "–", num(f.MBs), ratio(w.MBs/f.MBs))
-		}
+		row("compress", "BenchmarkCompress", s, true)
+	}
+	for _, s := range []string{"1KiB", "16KiB"} {
+		row("inflate", "BenchmarkDecompress", s, false)
 	}
 	if len(t.rows) == 0 {
 		return "\nCompression per message: not run.\n"
