@@ -383,13 +383,30 @@ func (d *Decoder) fast() (eob bool, err error) {
 		n := uint(e & 31)
 		bits >>= n
 		nbits -= n
-		switch e & kindMask {
-		case kindLiteral:
+		if e&kindMask == kindLiteral {
+			win[wpos] = byte(e >> 16)
+			wpos = (wpos + 1) & mask
+			room--
+			written++
+			// At least 41 bits are left, enough for another literal
+			// (15 at most) without refilling.
+			e = lit[bits&(1<<litRoot-1)]
+			if e&kindMask == kindLink {
+				e = lit[e>>16+uint32(bits>>litRoot)&(1<<(e>>8&15)-1)]
+			}
+			if e&kindMask != kindLiteral {
+				continue // decoded again after the refill
+			}
+			n = uint(e & 31)
+			bits >>= n
+			nbits -= n
 			win[wpos] = byte(e >> 16)
 			wpos = (wpos + 1) & mask
 			room--
 			written++
 			continue
+		}
+		switch e & kindMask {
 		case kindEOB:
 			eob = true
 		case kindBase:

@@ -92,10 +92,7 @@ func init() {
 // no code at all) and complete is false. An empty code gives a table of
 // invalid entries.
 func buildTable(lens []uint8, info, tab []uint32, root uint, complete bool) bool {
-	var count [maxCodeLen + 1]uint16
-	for _, l := range lens {
-		count[l]++
-	}
+	count := tallyLengths(lens)
 	count[0] = 0
 	maxLen := maxCodeLen
 	for maxLen > 0 && count[maxLen] == 0 {
@@ -149,13 +146,17 @@ func buildTable(lens []uint8, info, tab []uint32, root uint, complete bool) bool
 	low := -1        // root entry of the current subtable
 	sub, subBits := 0, uint(0)
 	for l := 1; l <= maxLen; l++ {
+		if uint(l) <= root && l > 1 {
+			// The root entries of the codes shorter than l repeat every
+			// 1<<(l-1) entries: double what is placed so far.
+			half := 1 << (l - 1)
+			copy(tab[half:2*half], tab[:half])
+		}
 		for range count[l] {
 			ent := info[sorted[idx]] | uint32(l)
 			rev := reverse(code, l)
 			if uint(l) <= root {
-				for i := rev; i < rootSize; i += 1 << l {
-					tab[i] = ent
-				}
+				tab[rev] = ent
 			} else {
 				if r := rev & rootMask; r != low {
 					// A new subtable, as large as the longest code under
@@ -187,7 +188,33 @@ func buildTable(lens []uint8, info, tab []uint32, root uint, complete bool) bool
 		}
 		code <<= 1
 	}
+	// Codes all shorter than the root: repeat them through the table.
+	for n := 1 << min(uint(maxLen), root); n < rootSize; n <<= 1 {
+		copy(tab[n:2*n], tab[:n])
+	}
 	return true
+}
+
+// tallyLengths returns how many of lens have each length. Runs of equal
+// lengths are the rule, and one counter incremented over and over waits
+// on its own last store each time: four sets of counters, summed at the
+// end, keep four increments in flight.
+func tallyLengths(lens []uint8) [maxCodeLen + 1]uint16 {
+	var c [4][maxCodeLen + 1]uint16
+	i := 0
+	for ; i+4 <= len(lens); i += 4 {
+		c[0][lens[i]&maxCodeLen]++
+		c[1][lens[i+1]&maxCodeLen]++
+		c[2][lens[i+2]&maxCodeLen]++
+		c[3][lens[i+3]&maxCodeLen]++
+	}
+	for ; i < len(lens); i++ {
+		c[0][lens[i]&maxCodeLen]++
+	}
+	for l := range c[0] {
+		c[0][l] += c[1][l] + c[2][l] + c[3][l]
+	}
+	return c[0]
 }
 
 // reverse returns the n low bits of code in reverse order.
