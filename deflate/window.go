@@ -72,10 +72,12 @@ func (st *encState) write(pos uint64, p []byte) {
 // put cleans the table of st and returns it to its pool. The stream held
 // the positions [start, pos): when they are few and all in the window,
 // only their table entries (or buckets, at BetterCompression) are
-// cleared.
+// cleared. Few means under one per 128 entries: clearing a position's
+// entry (reading its bytes back, hashing them) took about 2.5 ns here,
+// clearing the whole table about 0.02 ns per entry.
 func (st *encState) put(windowBits int, level Level, start, pos uint64) {
 	n := pos - start
-	if n < uint64(len(st.tab))/8 && n <= uint64(len(st.ring)) {
+	if n < uint64(len(st.tab))/128 && n <= uint64(len(st.ring)) {
 		shift := 32 - tableBits(windowBits)
 		for x := start; x+minMatch <= pos; x++ {
 			u := st.ringLoad32(x)
