@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/http/httptest"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,4 +128,54 @@ func TestReceiveWithAccept(t *testing.T) {
 		roundTrip(t, c, "via receive")
 	}
 	c.Close(websocket.CloseNormal, "")
+}
+
+// TestReceiveRacesClose closes connections in receive mode while their
+// messages arrive, so that closing meets the receiver at every point:
+// parked in the poller, starting its goroutine, reading, re-arming. Each
+// time done must run exactly once, and soon; TestMain checks that no
+// goroutine is left behind.
+func TestReceiveRacesClose(t *testing.T) {
+	const rounds = 1000
+	for i := range rounds {
+		a, b := wstest.TCPPair(t)
+		c := websocket.NewConnForTest(b, false, websocket.TestConfig{})
+		burst := wstest.NewPeer(t, a, true).Encode(wstest.Text("race"))
+		var calls atomic.Int32
+		done := make(chan struct{})
+		err := c.Receive(func(websocket.MessageType, []byte) {}, func(error) {
+			if calls.Add(1) == 1 {
+				close(done)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wrote := make(chan struct{})
+		go func() {
+			defer close(wrote)
+			for range 1 + i%4 {
+				if _, err := a.Write(burst); err != nil {
+					return // closed under the writer: the race this test wants
+				}
+			}
+		}()
+		if i%2 == 1 {
+			<-wrote // sometimes close while reading, sometimes after
+		}
+		for range i % 7 {
+			runtime.Gosched() // and at varied points of the receiver's work
+		}
+		c.CloseNow()
+		select {
+		case <-done:
+		case <-time.After(testTimeout):
+			t.Fatalf("round %d: done not called after CloseNow", i)
+		}
+		<-wrote
+		a.Close()
+		if n := calls.Load(); n != 1 {
+			t.Fatalf("round %d: done called %d times", i, n)
+		}
+	}
 }
