@@ -134,15 +134,22 @@ func BenchmarkDecompress(b *testing.B) {
 					Reset(io.Reader, []byte) error
 				})
 				out := make([]byte, size.n)
+				inflate := func() error {
+					src.Reset(in)
+					if err := reset.Reset(src, nil); err != nil {
+						return err
+					}
+					_, err := io.ReadFull(fr, out)
+					return err
+				}
+				if err := inflate(); err != nil || !bytes.Equal(out, msg) {
+					b.Fatalf("inflated %d bytes (%v), want the message", len(out), err)
+				}
 				b.SetBytes(int64(size.n))
 				b.ReportAllocs()
 				for b.Loop() {
-					src.Reset(in)
-					if err := reset.Reset(src, nil); err != nil {
+					if err := inflate(); err != nil {
 						b.Fatal(err)
-					}
-					if _, err := io.ReadFull(fr, out); err != nil || !bytes.Equal(out, msg) {
-						b.Fatalf("inflated %d bytes (%v), want the message", len(out), err)
 					}
 				}
 			})
