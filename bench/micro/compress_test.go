@@ -48,26 +48,33 @@ var compressors = []struct {
 	{"flate", func() compressor {
 		var buf bytes.Buffer
 		fw, _ := flate.NewWriter(&buf, flate.BestSpeed) // a valid level
-		return func(dst, msg []byte) []byte {
-			buf.Reset()
-			fw.Reset(&buf)
-			_, _ = fw.Write(msg) // a bytes.Buffer does not fail
-			_ = fw.Flush()
-			return append(dst, buf.Bytes()...)
-		}
+		return writerCompressor(&buf, fw)
 	}},
 	// klauspost/compress/flate at BestSpeed, as gws uses it.
 	{"klauspost", func() compressor {
 		var buf bytes.Buffer
 		fw, _ := kflate.NewWriter(&buf, kflate.BestSpeed) // a valid level
-		return func(dst, msg []byte) []byte {
-			buf.Reset()
-			fw.Reset(&buf)
-			_, _ = fw.Write(msg)
-			_ = fw.Flush()
-			return append(dst, buf.Bytes()...)
-		}
+		return writerCompressor(&buf, fw)
 	}},
+}
+
+// flateWriter is what compress/flate's Writer and klauspost's have in
+// common.
+type flateWriter interface {
+	io.Writer
+	Flush() error
+	Reset(io.Writer)
+}
+
+// writerCompressor compresses each message with fw, reset onto buf.
+func writerCompressor(buf *bytes.Buffer, fw flateWriter) compressor {
+	return func(dst, msg []byte) []byte {
+		buf.Reset()
+		fw.Reset(buf)
+		_, _ = fw.Write(msg) // a bytes.Buffer does not fail
+		_ = fw.Flush()
+		return append(dst, buf.Bytes()...)
+	}
 }
 
 // inflaters are the peers' decoders: compress/flate's reader and

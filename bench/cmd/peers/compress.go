@@ -92,7 +92,7 @@ func (r *results) compressMicroTable() string {
 	var b strings.Builder
 	b.WriteString("\nOne permessage-deflate message of JSON-like text (no context takeover), MB/s of uncompressed bytes. gorilla, coder and gobwas compress and inflate with compress/flate (\"flate\"), gws with github.com/klauspost/compress/flate (\"klauspost\"), both at BestSpeed, a Writer or reader reset per message; wirefast uses its own deflate package (window 12 bits, a server's default, and 15). The ratio is to the faster of the two.\n\n")
 	t := newTable("message", "wirefast", "wirefast w15", "flate", "klauspost", "wirefast ÷ faster peer")
-	row := func(label, bench, s string, w15 bool) {
+	row := func(label, bench, s string) {
 		w, ok1 := r.micro(bench + "/wirefast/" + s)
 		f, ok2 := r.micro(bench + "/flate/" + s)
 		k, ok3 := r.micro(bench + "/klauspost/" + s)
@@ -100,16 +100,16 @@ func (r *results) compressMicroTable() string {
 			return
 		}
 		ws15 := "–"
-		if m, ok := r.micro(bench + "/wirefast-w15/" + s); ok && w15 {
+		if m, ok := r.micro(bench + "/wirefast-w15/" + s); ok { // compress only
 			ws15 = num(m.MBs)
 		}
 		t.add(label+" "+s, num(w.MBs), ws15, num(f.MBs), num(k.MBs), ratio(w.MBs/max(f.MBs, k.MBs)))
 	}
 	for _, s := range []string{"1KiB", "16KiB"} {
-		row("compress", "BenchmarkCompress", s, true)
+		row("compress", "BenchmarkCompress", s)
 	}
 	for _, s := range []string{"1KiB", "16KiB"} {
-		row("inflate", "BenchmarkDecompress", s, false)
+		row("inflate", "BenchmarkDecompress", s)
 	}
 	if len(t.rows) == 0 {
 		return "\nCompression per message: not run.\n"

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -130,10 +131,11 @@ func (r *results) micro(name string) (microResult, bool) {
 var readCases = []string{"binary/1KiB", "binary/16KiB", "text/1KiB", "text/16KiB"}
 
 // oursReads are wirefast's read APIs in BenchmarkReadFrame, peerReads
-// the other libraries'.
+// the other libraries', allReads both, in the report's column order.
 var (
 	oursReads = []string{"wirefast", "wirefast-receive"}
 	peerReads = []string{"gorilla", "gws", "coder", "gobwas", "xnet"}
+	allReads  = append(slices.Clip(oursReads), peerReads...)
 )
 
 // fastestRead returns the result of the fastest of the readers libs on
@@ -161,10 +163,10 @@ func (r *results) microTables(h string) string {
 		return b.String()
 	}
 	b.WriteString("`go test -bench` in bench/micro (compiled once, then every benchmark run once per round, the rounds in sequence), medians over the rounds. Frame read: a server reading masked messages from memory through each library's read API (MB/s of payload, allocs/op); wirefast, gws and gobwas validate the text, gorilla, coder and x/net do not. wirefast is read two ways: ReadInto (a pull loop, like gorilla, coder, gobwas and x/net) and receive mode (Conn.Receive, a handler per message, like gws's event API and the receive-raw echo server); the ratio takes the faster. Floor: the copy of each frame out of the connection alone, which every reader pays before any parsing or unmasking; floor ÷ fastest peer is the most any reader could reach against that peer.\n\n")
-	t := newTable(append(append([]string{"message"}, append(oursReads, peerReads...)...), "wirefast ÷ fastest peer", "floor", "floor ÷ fastest peer")...)
+	t := newTable(append(append([]string{"message"}, allReads...), "wirefast ÷ fastest peer", "floor", "floor ÷ fastest peer")...)
 	for _, c := range readCases {
 		row := []string{c}
-		for _, l := range append(oursReads, peerReads...) {
+		for _, l := range allReads {
 			if m, ok := r.micro("BenchmarkReadFrame/" + l + "/" + c); ok {
 				row = append(row, fmt.Sprintf("%s (%s allocs)", num(m.MBs), num(m.Allocs)))
 			} else {
