@@ -355,3 +355,126 @@ invalid:
 	MOVB $0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// ZUTF8LOOKUP is UTF8LOOKUP on 64-byte vectors: Z3, Z4 and Z5 hold the
+// bytes one, two and three back from each byte of cur. It ORs the error
+// classes into Z8, overwrites Z3-Z7 and reads the constants in Z9-Z15.
+// VPTERNLOGD computes a function of three operands given by its truth
+// table; with A the destination, B the middle operand and C the first:
+// $0x80 is A & B & C, $0xa8 is (A | B) & C, $0xf6 is A | (B ^ C).
+#define ZUTF8LOOKUP(cur) \
+	VPSRLW     $4, Z3, Z6; \
+	VPANDD     Z9, Z6, Z6; \
+	VPSHUFB    Z6, Z10, Z6; \
+	VPANDD     Z9, Z3, Z3; \
+	VPSHUFB    Z3, Z11, Z3; \
+	VPSRLW     $4, cur, Z7; \
+	VPANDD     Z9, Z7, Z7; \
+	VPSHUFB    Z7, Z12, Z7; \
+	VPTERNLOGD $0x80, Z7, Z3, Z6; \
+	VPSUBUSB   Z13, Z4, Z4; \
+	VPSUBUSB   Z14, Z5, Z5; \
+	VPTERNLOGD $0xa8, Z15, Z5, Z4; \
+	VPTERNLOGD $0xf6, Z6, Z4, Z8
+
+// func validAVX512(p []byte) bool
+//
+// validAVX2's long path with 64-byte AVX-512 blocks; it needs AVX-512 F
+// and BW and len(p) >= 64. The first 32 bytes are checked as in
+// validAVX2, as if zeros came before them; then 64 bytes at a time, the
+// bytes back loaded from memory as in UTF8CHECKMEM and runs of ASCII
+// skipped; then the last 0 to 63 bytes with validAVX2's 32-byte steps.
+// The error classes of the 64-byte blocks gather in Z8 and are tested
+// once, at the end: valid text is the common case.
+//
+// Registers: as in validAVX2, with Z0 the block, Z3-Z7 scratch, Z8 the
+// gathered error classes, and the constants broadcast to all of Z9-Z15
+// so that Y9-Y15 serve the 32-byte steps.
+TEXT ·validAVX512(SB), NOSPLIT, $0-25
+	MOVQ p_base+0(FP), SI
+	MOVQ p_len+8(FP), BX
+
+	VBROADCASTI32X4 utf8Nibble<>(SB), Z9
+	VBROADCASTI32X4 utf8Byte1High<>(SB), Z10
+	VBROADCASTI32X4 utf8Byte1Low<>(SB), Z11
+	VBROADCASTI32X4 utf8Byte2High<>(SB), Z12
+	VBROADCASTI32X4 utf8Third<>(SB), Z13
+	VBROADCASTI32X4 utf8Fourth<>(SB), Z14
+	VBROADCASTI32X4 utf8HighBit<>(SB), Z15
+	VPXORQ          Z8, Z8, Z8
+
+	VMOVDQU Y8, Y1
+	VMOVDQU (SI), Y0
+	UTF8CHECK(Y0, Y1, Y2)
+	VPTEST  Y2, Y2
+	JNZ     zinvalid
+	ADDQ    $32, SI
+	SUBQ    $32, BX
+	CMPQ    BX, $64
+	JB      zblock32
+
+zloop64:
+	VMOVDQU64 (SI), Z0
+	VPMOVB2M  Z0, K1
+	KORTESTQ  K1, K1
+	JNZ       zmulti64
+
+	// 64 ASCII bytes: right unless the block before ends inside a
+	// sequence.
+	VMOVDQU  -32(SI), Y1
+	VPSUBUSB utf8Incomplete<>(SB), Y1, Y2
+	VPTEST   Y2, Y2
+	JNZ      zinvalid
+	ADDQ     $64, SI
+	SUBQ     $64, BX
+	CMPQ     BX, $64
+	JAE      zloop64
+	JMP      zblock32
+
+zmulti64:
+	VMOVDQU64 -1(SI), Z3
+	VMOVDQU64 -2(SI), Z4
+	VMOVDQU64 -3(SI), Z5
+	ZUTF8LOOKUP(Z0)
+	ADDQ      $64, SI
+	SUBQ      $64, BX
+	CMPQ      BX, $64
+	JAE       zloop64
+
+zblock32:
+	VPTESTMQ Z8, Z8, K1
+	KORTESTB K1, K1
+	JNZ      zinvalid
+	CMPQ     BX, $32
+	JB       ztail
+	VMOVDQU  (SI), Y0
+	UTF8CHECKMEM(Y0, -1(SI), -2(SI), -3(SI), Y2)
+	VPTEST   Y2, Y2
+	JNZ      zinvalid
+	ADDQ     $32, SI
+	SUBQ     $32, BX
+
+ztail:
+	// As in validAVX2: the 32 bytes that end the text, then that they do
+	// not end inside a sequence.
+	LEAQ    -32(SI)(BX*1), SI
+	TESTQ   BX, BX
+	JZ      zend
+	VMOVDQU (SI), Y0
+	UTF8CHECKMEM(Y0, -1(SI), -2(SI), -3(SI), Y2)
+	VPTEST  Y2, Y2
+	JNZ     zinvalid
+
+zend:
+	VMOVDQU  (SI), Y1
+	VPSUBUSB utf8Incomplete<>(SB), Y1, Y2
+	VPTEST   Y2, Y2
+	JNZ      zinvalid
+	MOVB     $1, ret+24(FP)
+	VZEROUPPER
+	RET
+
+zinvalid:
+	MOVB $0, ret+24(FP)
+	VZEROUPPER
+	RET

@@ -1,6 +1,7 @@
 package protocol_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -129,5 +130,28 @@ func BenchmarkUTF8Feed(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkUTF8Impls runs every implementation this CPU has on mixed text
+// of the lengths around the dispatch thresholds, which is how they were
+// chosen.
+func BenchmarkUTF8Impls(b *testing.B) {
+	for _, n := range []int{16, 32, 64, 96, 128, 192, 256, 1 << 10} {
+		p := utf8BenchText("mixed", n)
+		for _, impl := range utf8Impls(b) {
+			if impl.Name == "generic-split" {
+				continue
+			}
+			b.Run(fmt.Sprintf("%dB/%s", n, impl.Name), func(b *testing.B) {
+				b.SetBytes(int64(len(p)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if !impl.Valid(p) {
+						b.Fatal("invalid")
+					}
+				}
+			})
+		}
 	}
 }

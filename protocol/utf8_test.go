@@ -299,7 +299,8 @@ func TestUTF8ExhaustiveShort(t *testing.T) {
 
 // TestUTF8RepresentativesAtBlockEdges puts every sequence of up to four
 // representative bytes at each position around the 16-, 32- and 64-byte
-// block boundaries of the SIMD validators, followed by texts of several
+// block boundaries of the SIMD validators (validAVX512's 64-byte blocks
+// start at 32, 96, 160), followed by texts of several
 // lengths so that the sequence also ends the text or sits in its last
 // block, and compares with utf8.Valid.
 func TestUTF8RepresentativesAtBlockEdges(t *testing.T) {
@@ -322,13 +323,13 @@ func TestUTF8RepresentativesAtBlockEdges(t *testing.T) {
 			}
 		}
 	}
-	offsets := []int{0, 1, 13, 14, 15, 16, 17, 28, 29, 30, 31, 32, 33, 60, 61, 62, 63, 64, 65, 95, 96}
+	offsets := []int{0, 1, 13, 14, 15, 16, 17, 28, 29, 30, 31, 32, 33, 60, 61, 62, 63, 64, 65, 93, 94, 95, 96, 97, 157, 158, 159, 160}
 	tails := []int{0, 1, 3, 40}
 	if testing.Short() || utf8RaceEnabled {
-		offsets = []int{0, 15, 30, 31, 62, 63, 64}
+		offsets = []int{0, 15, 30, 31, 62, 63, 64, 95, 159}
 		tails = []int{0, 3, 40}
 	}
-	buf := make([]byte, 0, 128)
+	buf := make([]byte, 0, 256)
 	for _, off := range offsets {
 		for _, tail := range tails {
 			buf = buf[:0]
