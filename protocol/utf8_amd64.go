@@ -6,10 +6,13 @@ import "github.com/wirefast/websocket/internal/cpu"
 
 // The vector validators are chosen once at start-up: AVX2 when the CPU
 // has it and the operating system saves the YMM registers, AVX-512 (F and
-// BW) on top of it when the ZMM registers are saved too.
+// BW) on top of it when the ZMM registers are saved too and the CPU has
+// VBMI as well: the CPUs with AVX-512 but without VBMI (Skylake-SP,
+// Cascade Lake) lower the core's clock while 512-bit code runs, which
+// would slow everything else on the core, so they keep the AVX2 loop.
 var (
 	useUTF8AVX2   = cpu.X86.HasAVX2
-	useUTF8AVX512 = cpu.X86.HasAVX2 && cpu.X86.HasAVX512
+	useUTF8AVX512 = cpu.X86.HasAVX2 && cpu.X86.HasAVX512VBMI
 )
 
 // Lengths from which the vector validators run: shorter texts go to the

@@ -10,6 +10,11 @@ var X86 struct {
 	// HasAVX512 reports AVX-512 F and BW with ZMM and opmask state saved
 	// by the operating system.
 	HasAVX512 bool
+	// HasAVX512VBMI reports AVX-512 VBMI on top of HasAVX512. It marks
+	// the CPUs (Intel from Ice Lake, AMD from Zen 4) that run 512-bit
+	// integer code without lowering the core's clock for it, as Skylake-SP
+	// and Cascade Lake, which lack VBMI, do.
+	HasAVX512VBMI bool
 	// HasBMI2 reports BMI2 (PDEP, PEXT, SHLX and friends).
 	HasBMI2 bool
 }

@@ -17,10 +17,11 @@ const (
 	cpuid1ECXOSXSAVE = 1 << 27
 	cpuid1ECXAVX     = 1 << 28
 
-	cpuid7EBXAVX2     = 1 << 5
-	cpuid7EBXBMI2     = 1 << 8
-	cpuid7EBXAVX512F  = 1 << 16
-	cpuid7EBXAVX512BW = 1 << 30
+	cpuid7EBXAVX2       = 1 << 5
+	cpuid7EBXBMI2       = 1 << 8
+	cpuid7EBXAVX512F    = 1 << 16
+	cpuid7EBXAVX512BW   = 1 << 30
+	cpuid7ECXAVX512VBMI = 1 << 1
 
 	xcr0SSE    = 1 << 1
 	xcr0AVX    = 1 << 2
@@ -37,7 +38,7 @@ func init() {
 		return
 	}
 	_, _, ecx1, _ := cpuid(1, 0)
-	_, ebx7, _, _ := cpuid(7, 0)
+	_, ebx7, ecx7, _ := cpuid(7, 0)
 
 	X86.HasBMI2 = ebx7&cpuid7EBXBMI2 != 0
 
@@ -50,4 +51,5 @@ func init() {
 
 	X86.HasAVX2 = osYMM && ebx7&cpuid7EBXAVX2 != 0
 	X86.HasAVX512 = osZMM && ebx7&cpuid7EBXAVX512F != 0 && ebx7&cpuid7EBXAVX512BW != 0
+	X86.HasAVX512VBMI = X86.HasAVX512 && ecx7&cpuid7ECXAVX512VBMI != 0
 }

@@ -39,6 +39,7 @@ func TestX86MatchesProcCPUInfo(t *testing.T) {
 		{"sse2", X86.HasSSE2, flags["sse2"] && !purego},
 		{"avx2", X86.HasAVX2, flags["avx2"] && !purego},
 		{"avx512", X86.HasAVX512, flags["avx512f"] && flags["avx512bw"] && !purego},
+		{"avx512vbmi", X86.HasAVX512VBMI, flags["avx512f"] && flags["avx512bw"] && flags["avx512vbmi"] && !purego},
 		{"bmi2", X86.HasBMI2, flags["bmi2"] && !purego},
 	}
 	for _, tc := range tests {
