@@ -3,7 +3,7 @@
 #include "textflag.h"
 
 // The lookup algorithm of Keiser and Lemire, "Validating UTF-8 in less
-// than one instruction per byte" (2021), over 32- and 16-byte blocks.
+// than one instruction per byte" (2021), over 64-, 32- and 16-byte blocks.
 //
 // Every invalid text has a bad pair of adjacent bytes, or a lead byte of
 // three or four bytes not followed by enough continuation bytes. For the
