@@ -145,6 +145,51 @@ DATA utf8ShiftDown<>+16(SB)/8, $0x8080808080808080
 DATA utf8ShiftDown<>+24(SB)/8, $0x8080808080808080
 GLOBL utf8ShiftDown<>(SB), RODATA|NOPTR, $32
 
+// UTF8FIRST32 checks the first 32 bytes of a text of at least 64 bytes,
+// as if zeros came before them, and steps SI and BX past them. It jumps to
+// the function's invalid label on an error.
+#define UTF8FIRST32 \
+	VMOVDQU (SI), Y0; \
+	VPXOR   Y1, Y1, Y1; \
+	UTF8CHECK(Y0, Y1, Y2); \
+	VPTEST  Y2, Y2; \
+	JNZ     invalid; \
+	ADDQ    $32, SI; \
+	SUBQ    $32, BX
+
+// UTF8LONGTAIL ends the check of a text of at least 64 bytes once fewer
+// than 64 are left (BX of them, from SI) and at least 32 checked bytes
+// are behind SI: one 32-byte block if there is one, then the 32 bytes
+// that end the text (those before SI again, which is harmless), then that
+// they do not end inside a sequence. It returns true, or jumps to the
+// function's invalid label. Its labels, like every label, are local to
+// the function that uses it.
+#define UTF8LONGTAIL \
+	CMPQ    BX, $32; \
+	JB      longtail; \
+	VMOVDQU (SI), Y0; \
+	UTF8CHECKMEM(Y0, -1(SI), -2(SI), -3(SI), Y2); \
+	VPTEST  Y2, Y2; \
+	JNZ     invalid; \
+	ADDQ    $32, SI; \
+	SUBQ    $32, BX; \
+longtail: \
+	LEAQ    -32(SI)(BX*1), SI; \
+	TESTQ   BX, BX; \
+	JZ      longend; \
+	VMOVDQU (SI), Y0; \
+	UTF8CHECKMEM(Y0, -1(SI), -2(SI), -3(SI), Y2); \
+	VPTEST  Y2, Y2; \
+	JNZ     invalid; \
+longend: \
+	VMOVDQU  (SI), Y1; \
+	VPSUBUSB utf8Incomplete<>(SB), Y1, Y2; \
+	VPTEST   Y2, Y2; \
+	JNZ      invalid; \
+	MOVB     $1, ret+24(FP); \
+	VZEROUPPER; \
+	RET
+
 // func validAVX2(p []byte) bool
 //
 // Texts of 64 bytes or more are checked in place: the first 32 bytes with
@@ -185,15 +230,9 @@ TEXT ·validAVX2(SB), NOSPLIT, $16-25
 	CMPQ BX, $64
 	JB   short
 
-	VMOVDQU (SI), Y0
-	VPXOR   Y1, Y1, Y1
-	UTF8CHECK(Y0, Y1, Y2)
-	VPTEST  Y2, Y2
-	JNZ     invalid
-	ADDQ    $32, SI
-	SUBQ    $32, BX
-	CMPQ    BX, $64
-	JB      block32
+	UTF8FIRST32
+	CMPQ BX, $64
+	JB   block32
 
 loop64:
 	VMOVDQU   (SI), Y0
@@ -227,35 +266,7 @@ multi64:
 	JAE    loop64
 
 block32:
-	CMPQ BX, $32
-	JB   tail
-	VMOVDQU (SI), Y0
-	UTF8CHECKMEM(Y0, -1(SI), -2(SI), -3(SI), Y2)
-	VPTEST  Y2, Y2
-	JNZ     invalid
-	ADDQ    $32, SI
-	SUBQ    $32, BX
-
-tail:
-	// At least 32 bytes are behind SI. Check the 32 bytes that end the
-	// text (those before SI again, which is harmless), then that they
-	// do not end inside a sequence.
-	LEAQ    -32(SI)(BX*1), SI
-	TESTQ   BX, BX
-	JZ      end
-	VMOVDQU (SI), Y0
-	UTF8CHECKMEM(Y0, -1(SI), -2(SI), -3(SI), Y2)
-	VPTEST  Y2, Y2
-	JNZ     invalid
-
-end:
-	VMOVDQU  (SI), Y1
-	VPSUBUSB utf8Incomplete<>(SB), Y1, Y2
-	VPTEST   Y2, Y2
-	JNZ      invalid
-	MOVB     $1, ret+24(FP)
-	VZEROUPPER
-	RET
+	UTF8LONGTAIL
 
 short:
 	// Under 64 bytes: 16-byte vectors. X1 is the vector before X0, X8
@@ -381,9 +392,9 @@ invalid:
 //
 // validAVX2's long path with 64-byte AVX-512 blocks; it needs AVX-512 F
 // and BW and len(p) >= 64. The first 32 bytes are checked as in
-// validAVX2, as if zeros came before them; then 64 bytes at a time, the
-// bytes back loaded from memory as in UTF8CHECKMEM and runs of ASCII
-// skipped; then the last 0 to 63 bytes with validAVX2's 32-byte steps.
+// validAVX2 (UTF8FIRST32); then 64 bytes at a time, the bytes back
+// loaded from memory as in UTF8CHECKMEM and runs of ASCII skipped; then
+// the last 0 to 63 bytes as in validAVX2 (UTF8LONGTAIL).
 // The error classes of the 64-byte blocks gather in Z8 and are tested
 // once, at the end: valid text is the common case.
 //
@@ -403,35 +414,29 @@ TEXT ·validAVX512(SB), NOSPLIT, $0-25
 	VBROADCASTI32X4 utf8HighBit<>(SB), Z15
 	VPXORQ          Z8, Z8, Z8
 
-	VMOVDQU Y8, Y1
-	VMOVDQU (SI), Y0
-	UTF8CHECK(Y0, Y1, Y2)
-	VPTEST  Y2, Y2
-	JNZ     zinvalid
-	ADDQ    $32, SI
-	SUBQ    $32, BX
-	CMPQ    BX, $64
-	JB      zblock32
+	UTF8FIRST32
+	CMPQ BX, $64
+	JB   block32
 
-zloop64:
+loop64:
 	VMOVDQU64 (SI), Z0
 	VPMOVB2M  Z0, K1
 	KORTESTQ  K1, K1
-	JNZ       zmulti64
+	JNZ       multi64
 
 	// 64 ASCII bytes: right unless the block before ends inside a
 	// sequence.
 	VMOVDQU  -32(SI), Y1
 	VPSUBUSB utf8Incomplete<>(SB), Y1, Y2
 	VPTEST   Y2, Y2
-	JNZ      zinvalid
+	JNZ      invalid
 	ADDQ     $64, SI
 	SUBQ     $64, BX
 	CMPQ     BX, $64
-	JAE      zloop64
-	JMP      zblock32
+	JAE      loop64
+	JMP      block32
 
-zmulti64:
+multi64:
 	VMOVDQU64 -1(SI), Z3
 	VMOVDQU64 -2(SI), Z4
 	VMOVDQU64 -3(SI), Z5
@@ -439,42 +444,15 @@ zmulti64:
 	ADDQ      $64, SI
 	SUBQ      $64, BX
 	CMPQ      BX, $64
-	JAE       zloop64
+	JAE       loop64
 
-zblock32:
+block32:
 	VPTESTMQ Z8, Z8, K1
 	KORTESTB K1, K1
-	JNZ      zinvalid
-	CMPQ     BX, $32
-	JB       ztail
-	VMOVDQU  (SI), Y0
-	UTF8CHECKMEM(Y0, -1(SI), -2(SI), -3(SI), Y2)
-	VPTEST   Y2, Y2
-	JNZ      zinvalid
-	ADDQ     $32, SI
-	SUBQ     $32, BX
+	JNZ      invalid
+	UTF8LONGTAIL
 
-ztail:
-	// As in validAVX2: the 32 bytes that end the text, then that they do
-	// not end inside a sequence.
-	LEAQ    -32(SI)(BX*1), SI
-	TESTQ   BX, BX
-	JZ      zend
-	VMOVDQU (SI), Y0
-	UTF8CHECKMEM(Y0, -1(SI), -2(SI), -3(SI), Y2)
-	VPTEST  Y2, Y2
-	JNZ     zinvalid
-
-zend:
-	VMOVDQU  (SI), Y1
-	VPSUBUSB utf8Incomplete<>(SB), Y1, Y2
-	VPTEST   Y2, Y2
-	JNZ      zinvalid
-	MOVB     $1, ret+24(FP)
-	VZEROUPPER
-	RET
-
-zinvalid:
+invalid:
 	MOVB $0, ret+24(FP)
 	VZEROUPPER
 	RET
