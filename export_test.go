@@ -54,6 +54,13 @@ func NewConnForTest(nc net.Conn, client bool, tc TestConfig) *Conn {
 // WriteChunkSize is writeChunkSize: the most of a frame one write sends.
 const WriteChunkSize = writeChunkSize
 
+// DirectWriteMin is directWriteMin: a server's larger payloads go out
+// partly from the caller's slice.
+const DirectWriteMin = directWriteMin
+
+// DirectWriteHead is directWriteHead: the first write of such a frame.
+const DirectWriteHead = directWriteHead
+
 // HoldsCoders reports whether c holds an encoder and a decoder for
 // permessage-deflate: between messages, only with context takeover.
 func HoldsCoders(c *Conn) (enc, dec bool) { return c.enc != nil, c.dec != nil }

@@ -19,6 +19,7 @@ import (
 
 func TestWrite(t *testing.T) {
 	sizes := []int{0, 1, 125, 126, 127, 2047, 2048, 16<<10 - 14, 16 << 10, 65535, 65536,
+		websocket.DirectWriteMin + 1, websocket.DirectWriteMin + 11,
 		websocket.WriteChunkSize - 14, websocket.WriteChunkSize, 1<<20 + 3}
 	for _, role := range []string{"server", "client"} {
 		for _, size := range sizes {
@@ -69,9 +70,12 @@ func (c *recordingConn) Write(p []byte) (int, error) {
 }
 
 // TestWriteSystemCalls: a frame goes out header and payload together, in
-// as few writes as writeChunkSize allows: one for a frame that fits.
+// as few writes as writeChunkSize allows: one for a frame that fits. A
+// server's frame larger than directWriteMin goes out in two: the header
+// with the payload's first bytes (directWriteHead in all), and the rest.
 func TestWriteSystemCalls(t *testing.T) {
 	chunk := websocket.WriteChunkSize
+	direct, head := websocket.DirectWriteMin, websocket.DirectWriteHead
 	tests := []struct {
 		size   int // payload
 		header int
@@ -80,6 +84,8 @@ func TestWriteSystemCalls(t *testing.T) {
 		{2 << 10, 4},
 		{16 << 10, 4},
 		{64 << 10, 10},
+		{direct, 10},
+		{direct + 1, 10},
 		{chunk - 10, 10},
 		{chunk, 10},
 		{2*chunk + 5, 10},
@@ -107,8 +113,13 @@ func TestWriteSystemCalls(t *testing.T) {
 					t.Fatal(err)
 				}
 				var want []int
-				for left := header + tc.size; left > 0; left -= chunk {
-					want = append(want, min(left, chunk))
+				switch {
+				case !client && tc.size > direct:
+					want = []int{head, header + tc.size - head}
+				default:
+					for left := header + tc.size; left > 0; left -= chunk {
+						want = append(want, min(left, chunk))
+					}
 				}
 				rc.mu.Lock()
 				defer rc.mu.Unlock()
