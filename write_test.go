@@ -113,10 +113,9 @@ func TestWriteSystemCalls(t *testing.T) {
 					t.Fatal(err)
 				}
 				var want []int
-				switch {
-				case !client && tc.size > direct:
+				if !client && tc.size > direct {
 					want = []int{head, header + tc.size - head}
-				default:
+				} else {
 					for left := header + tc.size; left > 0; left -= chunk {
 						want = append(want, min(left, chunk))
 					}
