@@ -134,7 +134,13 @@ func (c *Conn) roomToHold(size int, control bool) ([]byte, int64, error) {
 	return (*c.wbuf)[c.held : c.held+size], 0, nil
 }
 
-// holdFrame is writeFrameLocked's part when frames are held or may be:
+// coalescing reports whether frames are held or may be: a frame written
+// now goes through holdFrame. It needs the frame lock.
+func (c *Conn) coalescing() bool {
+	return c.held > 0 || c.coalesce.Load()&coalesceReadAhead != 0
+}
+
+// holdFrame is the part of a frame write when c.coalescing():
 // it appends the frame to them if it fits, and reports done; otherwise it
 // sends the held frames and leaves the frame to the caller.
 func (c *Conn) holdFrame(h *protocol.Header, p []byte) (n int64, done bool, err error) {

@@ -225,7 +225,8 @@ func TestCoalesceManyReads(t *testing.T) {
 
 // TestCoalesceFull checks that held frames go out before they would
 // outgrow the write buffer, and that a frame too large to hold is sent
-// after them, in order.
+// after them, in order, also one large enough to be written from the
+// caller's slice.
 func TestCoalesceFull(t *testing.T) {
 	ctx := context.Background()
 	c, _, peer := coalescePair(t, false, true)
@@ -234,7 +235,7 @@ func TestCoalesceFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want [][]byte
-	for i, size := range []int{30000, 30000, 30000, 70000, 10} {
+	for i, size := range []int{30000, 30000, 30000, 70000, 10, websocket.DirectWriteMin + 5, 20} {
 		p := bytes.Repeat([]byte{byte('a' + i)}, size)
 		want = append(want, p)
 		if err := c.Write(ctx, websocket.MessageText, p); err != nil {

@@ -58,6 +58,9 @@ func (c *Conn) Write(ctx context.Context, typ MessageType, p []byte) error {
 	if c.deflate != nil && c.deflate.ShouldCompress(len(p)) {
 		return c.writeCompressed(ctx, op, p)
 	}
+	if len(p) > directWriteMin && c.role == protocol.RoleServer {
+		return c.writeLarge(ctx, op, p)
+	}
 	return c.writeFrame(ctx, true, 0, op, p)
 }
 
@@ -276,19 +279,34 @@ func (c *Conn) writeFrameLocked(h *protocol.Header, p []byte) (int64, error) {
 		h.Masked = true
 		h.Key = newMaskKey()
 	}
-	if c.held > 0 || c.coalesce.Load()&coalesceReadAhead != 0 {
+	if c.coalescing() {
 		if n, done, err := c.holdFrame(h, p); done {
 			return n, err
 		}
 	}
-	if !h.Masked && len(p) > directWriteMin {
-		return c.writeHeadThenDirect(h, p)
-	}
 	return c.writeChunked(h, p)
 }
 
+// writeLarge writes a server's data message of more than directWriteMin
+// bytes as one frame, most of it straight from p (writeHeadThenDirect).
+// It is the one write that hands the caller's slice to the connection,
+// which makes p escape in Write: control frames and the Writer go
+// through writeFrame instead, so that their payloads may stay on the
+// caller's stack.
+func (c *Conn) writeLarge(ctx context.Context, op protocol.Opcode, p []byte) error {
+	return c.write(ctx, true, func() (int64, error) {
+		h := protocol.Header{Fin: true, Opcode: op, Length: int64(len(p))}
+		if c.coalescing() {
+			if n, done, err := c.holdFrame(&h, p); done {
+				return n, err
+			}
+		}
+		return c.writeHeadThenDirect(&h, p)
+	})
+}
+
 // writeHeadThenDirect sends an unmasked frame whose payload is larger
-// than directWriteMin: one write of the header and the payload's first
+// than directWriteMin (see writeLarge): one write of the header and the payload's first
 // bytes, copied into a buffer of directWriteHead bytes, then one write of
 // the rest from p itself. The first write keeps the header out of a
 // writev, which the kernel copies several times slower (see writeChunked).
