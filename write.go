@@ -23,7 +23,8 @@ const writeBufferSize = 16 << 10
 // of this size beyond. Fewer, larger writes cost the kernel less (a 1 MiB
 // echo took 1.8 times the server CPU in writes of 256 KiB). See
 // docs/performance.md, "One contiguous write per frame". A server's
-// frames larger than directWriteMin are not copied whole.
+// Write of more than directWriteMin bytes is not copied whole
+// (writeLarge).
 const writeChunkSize = bufpool.MaxSize
 
 // directWriteMin is the payload size, in bytes, above which an unmasked
@@ -306,10 +307,11 @@ func (c *Conn) writeLarge(ctx context.Context, op protocol.Opcode, p []byte) err
 }
 
 // writeHeadThenDirect sends an unmasked frame whose payload is larger
-// than directWriteMin (see writeLarge): one write of the header and the payload's first
-// bytes, copied into a buffer of directWriteHead bytes, then one write of
-// the rest from p itself. The first write keeps the header out of a
-// writev, which the kernel copies several times slower (see writeChunked).
+// than directWriteMin (see writeLarge): one write of the header and the
+// payload's first bytes, copied into a buffer of directWriteHead bytes,
+// then one write of the rest from p itself. The first write keeps the
+// header out of a writev, which the kernel copies several times slower
+// (see writeChunked).
 func (c *Conn) writeHeadThenDirect(h *protocol.Header, p []byte) (int64, error) {
 	buf := c.borrowWriteBuf(directWriteHead)[:directWriteHead]
 	n := h.Encode((*[protocol.MaxHeaderSize]byte)(buf))
