@@ -116,37 +116,51 @@ func (p *Poller) Remove(fd int) func() {
 
 func (p *Poller) loop() {
 	events := make([]syscall.EpollEvent, 256)
-	var n int
 	var waitErr error
-	// collect takes the ready events without waiting. It returns false,
-	// parking the goroutine until the runtime sees epfd readable again,
-	// only when none were ready: the runtime's poller is edge-triggered,
-	// so an interrupted call must be retried rather than parked on.
+	// collect takes the ready events without waiting and starts their
+	// functions. It returns false, parking the goroutine until the
+	// runtime sees epfd readable again, once it has taken fewer events
+	// than fit in events: every event queued on epfd after that wakes the
+	// runtime's poller, which keeps that readiness for the next wait.
+	// Staying inside one RawRead matters: each call starts by forgetting
+	// the readiness the runtime has kept, so a new call would have to
+	// look with one more epoll_wait before it could park. An interrupted
+	// call is retried rather than parked on, the runtime's poller being
+	// edge-triggered.
 	collect := func(fd uintptr) bool {
-		n, waitErr = syscall.EpollWait(int(fd), events, 0)
-		if waitErr == syscall.EINTR {
-			n, waitErr = 0, nil
-			return true
-		}
-		return n > 0 || waitErr != nil
-	}
-	for {
-		if err := p.raw.Read(collect); err != nil {
-			panic("netpoll: waiting for the epoll descriptor: " + err.Error())
-		}
-		if waitErr != nil {
-			panic("netpoll: epoll_wait: " + waitErr.Error())
-		}
-		for _, ev := range events[:n] {
-			p.mu.Lock()
-			var f func()
-			if r := &p.fds[ev.Fd]; r.f != nil && r.gen == uint32(ev.Pad) {
-				f, r.f = r.f, nil
-			} // else a registration that was removed or replaced
-			p.mu.Unlock()
-			if f != nil {
-				go f()
+		for {
+			n, err := syscall.EpollWait(int(fd), events, 0)
+			switch {
+			case err == syscall.EINTR:
+				continue
+			case err != nil:
+				waitErr = err
+				return true
 			}
+			p.dispatch(events[:n])
+			if n < len(events) {
+				return false
+			}
+		}
+	}
+	if err := p.raw.Read(collect); err != nil {
+		panic("netpoll: waiting for the epoll descriptor: " + err.Error())
+	}
+	panic("netpoll: epoll_wait: " + waitErr.Error())
+}
+
+// dispatch starts the armed function of each event on a goroutine of its
+// own.
+func (p *Poller) dispatch(events []syscall.EpollEvent) {
+	for _, ev := range events {
+		p.mu.Lock()
+		var f func()
+		if r := &p.fds[ev.Fd]; r.f != nil && r.gen == uint32(ev.Pad) {
+			f, r.f = r.f, nil
+		} // else a registration that was removed or replaced
+		p.mu.Unlock()
+		if f != nil {
+			go f()
 		}
 	}
 }

@@ -138,3 +138,111 @@ func TestBadDescriptor(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitManyRounds has many descriptors become readable over and over,
+// in bursts larger than one epoll_wait takes and spread out in time, so
+// that events arrive while the poller is collecting, dispatching and
+// parking. Every Wait must fire: a wake-up lost between the poller's
+// last epoll_wait and its parking would leave a round unfinished.
+func TestWaitManyRounds(t *testing.T) {
+	if !Supported {
+		t.Skip("no poller on this platform")
+	}
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const conns, rounds = 300, 40 // 300 > the 256 events one epoll_wait takes
+	writers := make([]net.Conn, conns)
+	fds := make([]int, conns)
+	readers := make([]net.Conn, conns)
+	for i := range conns {
+		writers[i], readers[i] = pair(t)
+		fds[i] = fdOf(t, readers[i])
+	}
+	// Before the connections close (cleanups run last in, first out):
+	// their hang-ups must not fire Waits left armed.
+	t.Cleanup(func() {
+		for _, fd := range fds {
+			p.Remove(fd)
+		}
+	})
+	fired := make(chan int, conns)
+	var arm func(i int)
+	arm = func(i int) {
+		if err := p.Wait(fds[i], func() {
+			var b [1]byte
+			if _, err := readers[i].Read(b[:]); err != nil {
+				t.Errorf("read %d: %v", i, err)
+			}
+			fired <- i
+		}); err != nil {
+			t.Errorf("Wait %d: %v", i, err)
+		}
+	}
+	for i := range conns {
+		arm(i)
+	}
+	for r := range rounds {
+		for i, w := range writers {
+			if _, err := w.Write([]byte{byte(r)}); err != nil {
+				t.Fatal(err)
+			}
+			if r%2 == 1 && i%16 == 0 {
+				time.Sleep(20 * time.Microsecond) // let the poller run between writes
+			}
+		}
+		deadline := time.After(10 * time.Second)
+		for range conns {
+			select {
+			case i := <-fired:
+				arm(i)
+			case <-deadline:
+				t.Fatalf("round %d: a Wait did not fire within 10s", r)
+			}
+		}
+	}
+}
+
+// TestWaitPingPong re-arms one descriptor and makes it readable again
+// right after each Wait fires, many times: the next event then often
+// arrives while the poller is still starting the last one's function,
+// after its epoll_wait and before it parks, which is where a poller that
+// forgot the runtime's readiness would lose it and stall.
+func TestWaitPingPong(t *testing.T) {
+	if !Supported {
+		t.Skip("no poller on this platform")
+	}
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, r := pair(t)
+	fd := fdOf(t, r)
+	t.Cleanup(func() { p.Remove(fd) })
+	fired := make(chan struct{}, 1)
+	f := func() {
+		var b [1]byte
+		if _, err := r.Read(b[:]); err == nil {
+			fired <- struct{}{}
+		}
+	}
+	const rounds = 20000
+	start := time.Now()
+	for i := range rounds {
+		if err := p.Wait(fd, f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-fired:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("round %d of %d: the Wait did not fire within 2s", i, rounds)
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Fatalf("only %d of %d rounds in 20s", i, rounds)
+		}
+	}
+}
