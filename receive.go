@@ -24,8 +24,9 @@ var errWouldBlock = errors.New("websocket: would block")
 //
 // Unlike a goroutine looping on Read, a connection in receive mode holds
 // no goroutine and no buffer while it is idle: on Linux one goroutine
-// watches every idle connection with epoll, and a goroutine is started
-// only when bytes arrive. This is how a server holds many mostly idle
+// watches every idle connection with epoll, and a goroutine (one of a few
+// the poller keeps for this, or a new one) takes the connection only
+// when bytes arrive. This is how a server holds many mostly idle
 // connections in little memory (see BenchmarkIdleConn). Elsewhere, and
 // for TLS connections, Receive runs a goroutine per connection.
 //

@@ -15,7 +15,8 @@ const wait = 5 * time.Second
 // Run runs the tests and returns the exit code for os.Exit: m.Run's, or
 // 1 when the tests passed but goroutines whose stacks contain match are
 // still running after a grace period (their stacks go to stderr). The
-// test runner and the library's process-wide poller do not count.
+// test runner, the library's process-wide poller and its idle workers do
+// not count.
 func Run(m *testing.M, match string) int {
 	code := m.Run()
 	if code != 0 {
@@ -40,7 +41,8 @@ func Leaked(d time.Duration, match string) string {
 		for _, g := range strings.Split(string(buf), "\n\n") {
 			if strings.Contains(g, match) &&
 				!strings.Contains(g, "testing.(*M).Run") && !strings.Contains(g, "leakcheck.Leaked") &&
-				!strings.Contains(g, "netpoll.(*Poller).loop") { // the process-wide poller
+				!strings.Contains(g, "netpoll.(*Poller).loop") && // the process-wide poller
+				!idleWorker(g) {
 				leaked = append(leaked, g)
 			}
 		}
@@ -49,4 +51,22 @@ func Leaked(d time.Duration, match string) string {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// idleWorker reports whether the goroutine of stack g is one of the
+// poller's workers waiting for a function to run: blocked receiving, in
+// the worker loop itself. A worker still inside a function (a handler
+// that never returned) counts as leaked.
+func idleWorker(g string) bool {
+	lines := strings.Split(g, "\n")
+	if !strings.Contains(lines[0], "[chan receive") {
+		return false
+	}
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "runtime.") {
+			continue
+		}
+		return strings.Contains(l, "netpoll.(*workers).loop")
+	}
+	return false
 }

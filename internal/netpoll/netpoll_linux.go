@@ -28,6 +28,8 @@ type Poller struct {
 	mu  sync.Mutex
 	fds []registration // by descriptor number
 	gen uint32         // tells registrations of a reused descriptor apart
+
+	workers workers
 }
 
 // registration is what the poller knows of one descriptor. The poller
@@ -57,13 +59,14 @@ func newPoller() (*Poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netpoll: %w", err)
 	}
-	p := &Poller{epfd: epfd, file: file, raw: raw}
+	p := &Poller{epfd: epfd, file: file, raw: raw, workers: workers{work: make(chan func())}}
 	go p.loop()
 	return p, nil
 }
 
-// Wait arranges for f to run on a new goroutine once fd has data to read,
-// has been hung up, or is in error. f runs at most once per Wait.
+// Wait arranges for f to run on a goroutine of its own (a worker, see
+// workers) once fd has data to read, has been hung up, or is in error. f
+// runs at most once per Wait.
 //
 // f is a func rather than an interface because a go statement calling a
 // func value with no arguments allocates nothing, where one calling a
@@ -149,8 +152,7 @@ func (p *Poller) loop() {
 	panic("netpoll: epoll_wait: " + waitErr.Error())
 }
 
-// dispatch starts the armed function of each event on a goroutine of its
-// own.
+// dispatch hands the armed function of each event to a worker.
 func (p *Poller) dispatch(events []syscall.EpollEvent) {
 	for _, ev := range events {
 		p.mu.Lock()
@@ -160,7 +162,7 @@ func (p *Poller) dispatch(events []syscall.EpollEvent) {
 		} // else a registration that was removed or replaced
 		p.mu.Unlock()
 		if f != nil {
-			go f()
+			p.workers.run(f)
 		}
 	}
 }
