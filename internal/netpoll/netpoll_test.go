@@ -257,7 +257,7 @@ func goroutineID() string {
 	return strings.Fields(s)[1]
 }
 
-// waitIdle waits until w has n idle workers.
+// waitIdle waits until w counts n idle workers.
 func waitIdle(t *testing.T, w *workers, n int32) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); w.idle.Load() != n; {
@@ -266,7 +266,24 @@ func waitIdle(t *testing.T, w *workers, n int32) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	time.Sleep(10 * time.Millisecond) // from counted to receiving
+}
+
+// waitReceiving waits until goroutine id is blocked receiving from a
+// channel: for a worker, waiting for its next function (a worker counts
+// itself idle just before).
+func waitReceiving(t *testing.T, id string) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		if strings.Contains(stacks, "goroutine "+id+" [chan receive") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("goroutine %s not waiting on a channel after 5s", id)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // TestWorkersReuse checks that a function runs on the worker that ran the
@@ -278,7 +295,7 @@ func TestWorkersReuse(t *testing.T) {
 	w.run(record)
 	first := <-ids
 	for range 5 {
-		waitIdle(t, w, 1)
+		waitReceiving(t, first)
 		w.run(record)
 		if id := <-ids; id != first {
 			t.Fatalf("ran on goroutine %s, want the idle worker %s", id, first)
