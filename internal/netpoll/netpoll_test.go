@@ -171,8 +171,7 @@ func TestWaitManyRounds(t *testing.T) {
 		}
 	})
 	fired := make(chan int, conns)
-	var arm func(i int)
-	arm = func(i int) {
+	arm := func(i int) {
 		if err := p.Wait(fds[i], func() {
 			var b [1]byte
 			if _, err := readers[i].Read(b[:]); err != nil {
