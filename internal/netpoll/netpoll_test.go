@@ -40,7 +40,10 @@ func pair(t *testing.T) (net.Conn, net.Conn) {
 	return a, b
 }
 
-func TestWait(t *testing.T) {
+// testPoller returns the process-wide poller, skipping the test where
+// the platform has none (the Conn then falls back to a goroutine).
+func testPoller(t *testing.T) *Poller {
+	t.Helper()
 	if !Supported {
 		t.Skip("no poller on this platform; the Conn falls back to a goroutine")
 	}
@@ -48,6 +51,11 @@ func TestWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+func TestWait(t *testing.T) {
+	p := testPoller(t)
 	a, b := pair(t)
 	fd := fdOf(t, b)
 	fired := make(chan struct{}, 2)
@@ -82,10 +90,7 @@ func TestWait(t *testing.T) {
 }
 
 func TestWaitHangup(t *testing.T) {
-	if !Supported {
-		t.Skip("no poller on this platform")
-	}
-	p, _ := Default()
+	p := testPoller(t)
 	a, b := pair(t)
 	fired := make(chan struct{}, 1)
 	if err := p.Wait(fdOf(t, b), func() { fired <- struct{}{} }); err != nil {
@@ -100,10 +105,7 @@ func TestWaitHangup(t *testing.T) {
 }
 
 func TestRemove(t *testing.T) {
-	if !Supported {
-		t.Skip("no poller on this platform")
-	}
-	p, _ := Default()
+	p := testPoller(t)
 	a, b := pair(t)
 	fd := fdOf(t, b)
 	var called atomic.Bool
@@ -128,10 +130,7 @@ func TestRemove(t *testing.T) {
 // that cannot exist, are refused or ignored rather than indexing out of
 // range.
 func TestBadDescriptor(t *testing.T) {
-	if !Supported {
-		t.Skip("no poller on this platform")
-	}
-	p, _ := Default()
+	p := testPoller(t)
 	if err := p.Wait(-1, func() {}); err == nil {
 		t.Error("Wait(-1) succeeded")
 	}
@@ -148,13 +147,7 @@ func TestBadDescriptor(t *testing.T) {
 // parking. Every Wait must fire: a wake-up lost between the poller's
 // last epoll_wait and its parking would leave a round unfinished.
 func TestWaitManyRounds(t *testing.T) {
-	if !Supported {
-		t.Skip("no poller on this platform")
-	}
-	p, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPoller(t)
 	const conns, rounds = 300, 40 // 300 > the 256 events one epoll_wait takes
 	writers := make([]net.Conn, conns)
 	fds := make([]int, conns)
@@ -212,13 +205,7 @@ func TestWaitManyRounds(t *testing.T) {
 // after its epoll_wait and before it parks, which is where a poller that
 // forgot the runtime's readiness would lose it and stall.
 func TestWaitPingPong(t *testing.T) {
-	if !Supported {
-		t.Skip("no poller on this platform")
-	}
-	p, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPoller(t)
 	w, r := pair(t)
 	fd := fdOf(t, r)
 	t.Cleanup(func() { p.Remove(fd) })
