@@ -40,7 +40,7 @@ func (c *Conn) Receive(handler func(typ MessageType, msg []byte), done func(err 
 		c.closeMu.Unlock()
 		return ErrReceiving
 	}
-	r := &receiver{c: c, handler: handler, done: done}
+	r := &receiver{c: c, handler: handler, done: done, blocking: c.pollFD < 0}
 	c.receive = r.ready
 	c.closeMu.Unlock()
 	// The read buffer belongs to whoever holds the read lock (Close may be
@@ -62,19 +62,21 @@ type receiver struct {
 	handler  func(MessageType, []byte)
 	done     func(error)
 	finished atomic.Bool // done has been called
+	blocking bool        // the poller cannot watch c: ready waits in reads, like a goroutine per connection
 }
 
 // arm waits for the next bytes: with the shared poller when the socket
 // allows it and nothing is buffered (pending false, as seen under the
-// read lock), otherwise on a goroutine.
+// read lock), otherwise on a goroutine. A connection the poller cannot
+// watch (no poller on this system, or epoll refused the descriptor) is
+// read by a goroutine from then on, waiting in its reads.
 func (r *receiver) arm(pending bool) {
 	c := r.c
-	if c.pollFD >= 0 && !pending {
-		if p, err := netpoll.Default(); err == nil {
-			if !c.isClosed() && p.Wait(int(c.pollFD), c.receive) == nil {
-				return
-			}
+	if !r.blocking && !pending {
+		if p, err := netpoll.Default(); err == nil && !c.isClosed() && p.Wait(int(c.pollFD), c.receive) == nil {
+			return
 		}
+		r.blocking = true
 	}
 	go c.receive()
 }
@@ -87,7 +89,7 @@ func (r *receiver) ready() {
 		r.finish(err)
 		return
 	}
-	c.nonBlocking = c.pollFD >= 0
+	c.nonBlocking = !r.blocking
 	// One buffer for every message of this wake: each is handed to the
 	// handler, which is done with it when it returns.
 	buf := bufpool.Get(readBufferSize)

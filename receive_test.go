@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net"
 	"net/http/httptest"
+	"os"
 	"runtime"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -177,5 +179,83 @@ func TestReceiveRacesClose(t *testing.T) {
 		if n := calls.Load(); n != 1 {
 			t.Fatalf("round %d: done called %d times", i, n)
 		}
+	}
+}
+
+// readCountingConn is a TCP connection that counts its raw reads: each
+// call of a function given to its RawConn's Read is one read system
+// call. If controlFD is not -1, its RawConn's Control reports that
+// descriptor instead of the socket's, which is what the poller watches.
+type readCountingConn struct {
+	*net.TCPConn
+	controlFD int
+	reads     atomic.Int64
+}
+
+func (c *readCountingConn) SyscallConn() (syscall.RawConn, error) {
+	raw, err := c.TCPConn.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	return countingRawConn{RawConn: raw, c: c}, nil
+}
+
+type countingRawConn struct {
+	syscall.RawConn
+	c *readCountingConn
+}
+
+func (r countingRawConn) Read(f func(fd uintptr) bool) error {
+	return r.RawConn.Read(func(fd uintptr) bool {
+		r.c.reads.Add(1)
+		return f(fd)
+	})
+}
+
+func (r countingRawConn) Control(f func(fd uintptr)) error {
+	if r.c.controlFD != -1 {
+		f(uintptr(r.c.controlFD))
+		return nil
+	}
+	return r.RawConn.Control(f)
+}
+
+// TestReceiveWithoutPoller gives receive mode a socket the poller cannot
+// watch (its Control reports a regular file, which epoll refuses; where
+// there is no poller, every socket): a goroutine then reads it, waiting
+// in its reads. Messages are answered, and an idle connection makes no
+// reads, where it used to look for bytes again and again.
+func TestReceiveWithoutPoller(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "unpollable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	a, b := wstest.TCPPair(t)
+	cc := &readCountingConn{TCPConn: b.(*net.TCPConn), controlFD: int(f.Fd())}
+	c := websocket.NewConnForTest(cc, false, websocket.TestConfig{})
+	defer c.CloseNow()
+	peer := wstest.NewPeer(t, a, true)
+	done := receiveEcho(t, c)
+	for i := range 10 {
+		peer.Write(wstest.Text("hello"))
+		if _, msg := peer.ReadMessage(testTimeout); string(msg) != "hello" {
+			t.Fatalf("round %d: echo %q", i, msg)
+		}
+	}
+	before := cc.reads.Load()
+	time.Sleep(50 * time.Millisecond)
+	if idle := cc.reads.Load() - before; idle > 2 {
+		t.Errorf("%d reads in 50ms while idle, want at most 2", idle)
+	}
+	go peer.Write(wstest.Close(4000, "done"))
+	peer.ExpectClose(testTimeout, 4000)
+	select {
+	case err := <-done:
+		if websocket.CloseStatus(err) != 4000 {
+			t.Errorf("done(%v), want close 4000", err)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("done not called")
 	}
 }
