@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -30,6 +31,7 @@ type Poller struct {
 	gen uint32         // tells registrations of a reused descriptor apart
 
 	workers workers
+	batch   atomic.Int32 // descriptors found ready by the last epoll_wait that found any
 }
 
 // registration is what the poller knows of one descriptor. The poller
@@ -42,7 +44,18 @@ type registration struct {
 	f     func() // the armed Wait's function; nil when none is armed
 }
 
+// newPoller makes a poller and starts its goroutine.
 func newPoller() (*Poller, error) {
+	p, err := openPoller()
+	if err != nil {
+		return nil, err
+	}
+	go p.loop()
+	return p, nil
+}
+
+// openPoller makes a poller whose goroutine has not started.
+func openPoller() (*Poller, error) {
 	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("netpoll: epoll_create1: %w", err)
@@ -59,9 +72,7 @@ func newPoller() (*Poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netpoll: %w", err)
 	}
-	p := &Poller{epfd: epfd, file: file, raw: raw, workers: workers{work: make(chan func())}}
-	go p.loop()
-	return p, nil
+	return &Poller{epfd: epfd, file: file, raw: raw, workers: workers{work: make(chan func())}}, nil
 }
 
 // Wait arranges for f to run on a goroutine of its own (a worker, see
@@ -103,6 +114,12 @@ func (p *Poller) Wait(fd int, f func()) error {
 	return nil
 }
 
+// Busy reports whether the poller's last wake-up found more than one
+// descriptor ready. A reader that has just emptied its socket may then
+// leave the next look to the poller, which is running anyway; when the
+// poller is quiet, waking it costs more than one read that finds nothing.
+func (p *Poller) Busy() bool { return p.batch.Load() > 1 }
+
 // Remove forgets fd before it is closed and returns the function of a
 // registration that had not fired, if any, so the caller can run it.
 func (p *Poller) Remove(fd int) func() {
@@ -139,6 +156,9 @@ func (p *Poller) loop() {
 			case err != nil:
 				waitErr = err
 				return true
+			}
+			if n > 0 {
+				p.batch.Store(int32(n))
 			}
 			p.dispatch(events[:n])
 			if n < len(events) {

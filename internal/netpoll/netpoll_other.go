@@ -17,3 +17,6 @@ func (p *Poller) Wait(fd int, f func()) error { return errors.New("netpoll: not 
 
 // Remove is never called: Default returns an error.
 func (p *Poller) Remove(fd int) func() { return nil }
+
+// Busy is never called: Default returns an error.
+func (p *Poller) Busy() bool { return false }
