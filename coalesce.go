@@ -65,8 +65,9 @@ func (c *Conn) markReadAhead() {
 }
 
 // fillBuffer fills the read buffer for the reader: waiting for the socket
-// if wait, else returning errWouldBlock when it has no data. Frames held
-// by CoalesceWrites go out before the reader waits, not before every
+// if wait, else returning errWouldBlock when it has no data (or when the
+// last read emptied it and the poller is busy). Frames held by
+// CoalesceWrites go out before the reader waits, not before every
 // read: on a raw socket, a read that finds more input already waiting
 // leaves them held, so that an echo of a client's pipelined messages
 // makes one write per burst (or per holdBufferSize bytes), however many
@@ -85,6 +86,14 @@ func (c *Conn) fillBuffer(wait bool) error {
 		return c.rb.fill()
 	case polled:
 		return errWouldBlock // empty a moment ago: no need to look again
+	case c.rb.drained && pollerBusy():
+		// Receive mode, and the last read emptied the socket: a second
+		// look would almost always find it still empty, the peer waiting
+		// for the answer. Re-arming looks instead (EPOLL_CTL_MOD reports
+		// at once a socket readable by then), at no cost while the poller
+		// runs for other sockets anyway; waking a quiet poller costs more
+		// than the read.
+		return errWouldBlock
 	default:
 		return c.rb.tryFill()
 	}

@@ -64,3 +64,11 @@ const DirectWriteHead = directWriteHead
 // HoldsCoders reports whether c holds an encoder and a decoder for
 // permessage-deflate: between messages, only with context takeover.
 func HoldsCoders(c *Conn) (enc, dec bool) { return c.enc != nil, c.dec != nil }
+
+// SetPollerBusy makes receive mode see the shared poller as busy or
+// quiet (pollerBusy) until the returned function restores it.
+func SetPollerBusy(busy bool) (restore func()) {
+	saved := pollerBusy
+	pollerBusy = func() bool { return busy }
+	return func() { pollerBusy = saved }
+}

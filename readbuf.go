@@ -63,6 +63,7 @@ type readBuf struct {
 
 	// State of one raw read, set up for rawReadFn.
 	rawPoll   bool   // return errWouldBlock instead of waiting for data
+	drained   bool   // the last raw read emptied the socket (see rawRead)
 	rawDst    []byte // read into this instead of the buffer when non-nil
 	rawN      int
 	rawErr    error

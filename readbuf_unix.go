@@ -29,6 +29,7 @@ func (r *readBuf) rawRead(fd uintptr) bool {
 		case err == syscall.EINTR:
 			continue
 		case err == syscall.EAGAIN:
+			r.drained = true
 			r.release()
 			if r.rawPoll {
 				r.rawErr = errWouldBlock
@@ -42,6 +43,9 @@ func (r *readBuf) rawRead(fd uintptr) bool {
 			r.rawErr = io.EOF
 			r.release()
 		default:
+			// A read from a stream socket comes back short only once it
+			// has taken everything the socket held.
+			r.drained = n < len(dst)
 			r.rawN = n
 			if r.rawDst == nil {
 				r.end += n

@@ -90,6 +90,9 @@ func (r *receiver) ready() {
 		return
 	}
 	c.nonBlocking = !r.blocking
+	// Woken because the socket is readable (or bytes are buffered): what
+	// an earlier read saw no longer says it is empty.
+	c.rb.drained = false
 	// One buffer for every message of this wake: each is handed to the
 	// handler, which is done with it when it returns.
 	buf := bufpool.Get(readBufferSize)
@@ -121,4 +124,12 @@ func (r *receiver) finish(err error) {
 	if r.finished.CompareAndSwap(false, true) && r.done != nil {
 		r.done(err)
 	}
+}
+
+// pollerBusy reports whether the shared poller is handling several
+// sockets at a time (see netpoll.Poller.Busy). It is a variable so that
+// tests can choose.
+var pollerBusy = func() bool {
+	p, err := netpoll.Default()
+	return err == nil && p.Busy()
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wirefast/websocket"
+	"github.com/wirefast/websocket/internal/netpoll"
 	"github.com/wirefast/websocket/internal/wstest"
 	"github.com/wirefast/websocket/protocol"
 )
@@ -218,6 +219,56 @@ func (r countingRawConn) Control(f func(fd uintptr)) error {
 		return nil
 	}
 	return r.RawConn.Control(f)
+}
+
+// TestReceiveReadsPerMessage counts the read system calls of a
+// connection in receive mode answering one message at a time. While the
+// poller is busy, a read that empties the socket is not followed by
+// another that would find nothing: re-arming the poller looks again
+// anyway. While it is quiet, the reader looks once more before re-arming,
+// since waking the poller costs more than a read.
+func TestReceiveReadsPerMessage(t *testing.T) {
+	if !netpoll.Supported {
+		t.Skip("no poller on " + runtime.GOOS + ": receive mode reads from a goroutine")
+	}
+	const rounds = 200
+	tests := []struct {
+		name   string
+		busy   bool
+		accept func(reads int64) bool
+		want   string
+	}{
+		{"busy", true, func(n int64) bool { return n <= rounds*5/4 }, "about one each"},
+		{"quiet", false, func(n int64) bool { return n >= rounds*3/2 }, "about two each"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := wstest.TCPPair(t)
+			cc := &readCountingConn{TCPConn: b.(*net.TCPConn), controlFD: -1}
+			c := websocket.NewConnForTest(cc, false, websocket.TestConfig{})
+			peer := wstest.NewPeer(t, a, true)
+			defer websocket.SetPollerBusy(tt.busy)()
+			done := receiveEcho(t, c)
+			for i := range rounds {
+				// A pause before each message, so that a look for the
+				// next one right after an echo finds nothing.
+				time.Sleep(50 * time.Microsecond)
+				peer.Write(wstest.Text("ping"))
+				if _, msg := peer.ReadMessage(testTimeout); string(msg) != "ping" {
+					t.Fatalf("round %d: echo %q", i, msg)
+				}
+			}
+			if reads := cc.reads.Load(); !tt.accept(reads) {
+				t.Errorf("%d reads for %d round trips, want %s", reads, rounds, tt.want)
+			}
+			c.CloseNow()
+			select { // once done runs, the receiver no longer looks at pollerBusy
+			case <-done:
+			case <-time.After(testTimeout):
+				t.Fatal("done not called after CloseNow")
+			}
+		})
+	}
 }
 
 // TestReceiveWithoutPoller gives receive mode a socket the poller cannot
