@@ -73,7 +73,7 @@ type receiver struct {
 func (r *receiver) arm(pending bool) {
 	c := r.c
 	if !r.blocking && !pending {
-		if p, err := netpoll.Default(); err == nil && !c.isClosed() && p.Wait(int(c.pollFD), c.receive) == nil {
+		if p, err := netpoll.Default(); err == nil && p.Wait(int(c.pollFD), c.receive, c.isClosed) == nil {
 			return
 		}
 		r.blocking = true

@@ -8,7 +8,13 @@
 // again to hear about the next data.
 package netpoll
 
-import "sync"
+import (
+	"errors"
+	"sync"
+)
+
+// ErrStopped is returned by Wait when its stop function reports true.
+var ErrStopped = errors.New("netpoll: stopped")
 
 var (
 	defaultOnce   sync.Once

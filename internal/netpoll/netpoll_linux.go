@@ -79,12 +79,23 @@ func openPoller() (*Poller, error) {
 // workers) once fd has data to read, has been hung up, or is in error. f
 // runs at most once per Wait.
 //
+// stop, if not nil, is called with the poller's lock held: when it
+// reports true, Wait arms nothing and returns ErrStopped. An owner that
+// records its end before calling Remove thus never leaves a registration
+// behind: its Wait either comes before Remove, which then returns f, or
+// sees the end. (Without the check, a Wait just after Remove would add
+// the descriptor again, and closing it would drop that registration
+// without f ever running.)
+//
 // f is a func rather than an interface because a go statement calling a
 // func value with no arguments allocates nothing, where one calling a
 // method of an interface allocates a closure, once per wake-up.
-func (p *Poller) Wait(fd int, f func()) error {
+func (p *Poller) Wait(fd int, f func(), stop func() bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if stop != nil && stop() {
+		return ErrStopped
+	}
 	p.gen++
 	ev := syscall.EpollEvent{
 		Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLONESHOT,

@@ -34,7 +34,7 @@ func TestBusy(t *testing.T) {
 	fired := make(chan struct{}, 4)
 	wait := func(fd int) {
 		t.Helper()
-		if err := p.Wait(fd, func() { fired <- struct{}{} }); err != nil {
+		if err := p.Wait(fd, func() { fired <- struct{}{} }, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,7 +13,9 @@ type Poller struct{}
 func newPoller() (*Poller, error) { return nil, errors.New("netpoll: not supported on this platform") }
 
 // Wait is never called: Default returns an error.
-func (p *Poller) Wait(fd int, f func()) error { return errors.New("netpoll: not supported") }
+func (p *Poller) Wait(fd int, f func(), stop func() bool) error {
+	return errors.New("netpoll: not supported")
+}
 
 // Remove is never called: Default returns an error.
 func (p *Poller) Remove(fd int) func() { return nil }

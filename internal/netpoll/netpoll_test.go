@@ -1,6 +1,7 @@
 package netpoll
 
 import (
+	"errors"
 	"net"
 	"sync/atomic"
 	"syscall"
@@ -56,7 +57,7 @@ func TestWait(t *testing.T) {
 	a, b := pair(t)
 	fd := fdOf(t, b)
 	fired := make(chan struct{}, 2)
-	if err := p.Wait(fd, func() { fired <- struct{}{} }); err != nil {
+	if err := p.Wait(fd, func() { fired <- struct{}{} }, nil); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -76,7 +77,7 @@ func TestWait(t *testing.T) {
 		t.Fatal("fired twice for one Wait")
 	case <-time.After(50 * time.Millisecond):
 	}
-	if err := p.Wait(fd, func() { fired <- struct{}{} }); err != nil {
+	if err := p.Wait(fd, func() { fired <- struct{}{} }, nil); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -90,7 +91,7 @@ func TestWaitHangup(t *testing.T) {
 	p := testPoller(t)
 	a, b := pair(t)
 	fired := make(chan struct{}, 1)
-	if err := p.Wait(fdOf(t, b), func() { fired <- struct{}{} }); err != nil {
+	if err := p.Wait(fdOf(t, b), func() { fired <- struct{}{} }, nil); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -106,7 +107,7 @@ func TestRemove(t *testing.T) {
 	a, b := pair(t)
 	fd := fdOf(t, b)
 	var called atomic.Bool
-	if err := p.Wait(fd, func() { called.Store(true) }); err != nil {
+	if err := p.Wait(fd, func() { called.Store(true) }, nil); err != nil {
 		t.Fatal(err)
 	}
 	f := p.Remove(fd)
@@ -123,12 +124,40 @@ func TestRemove(t *testing.T) {
 	}
 }
 
+// TestWaitStopped checks that a Wait whose stop function reports true
+// arms nothing, so that an owner that has recorded its end and called
+// Remove cannot add its descriptor back with a late Wait.
+func TestWaitStopped(t *testing.T) {
+	p := testPoller(t)
+	a, b := pair(t)
+	fd := fdOf(t, b)
+	var called atomic.Bool
+	f := func() { called.Store(true) }
+	if err := p.Wait(fd, f, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p.Remove(fd) == nil {
+		t.Fatal("Remove did not return the pending function")
+	}
+	if err := p.Wait(fd, f, func() bool { return true }); !errors.Is(err, ErrStopped) {
+		t.Fatalf("Wait after the end = %v, want ErrStopped", err)
+	}
+	a.Write([]byte("x"))
+	time.Sleep(50 * time.Millisecond)
+	if called.Load() {
+		t.Error("a stopped Wait fired")
+	}
+	if p.Remove(fd) != nil {
+		t.Error("Remove returned the function of a stopped Wait")
+	}
+}
+
 // TestBadDescriptor checks that descriptors the poller never saw, or
 // that cannot exist, are refused or ignored rather than indexing out of
 // range.
 func TestBadDescriptor(t *testing.T) {
 	p := testPoller(t)
-	if err := p.Wait(-1, func() {}); err == nil {
+	if err := p.Wait(-1, func() {}, nil); err == nil {
 		t.Error("Wait(-1) succeeded")
 	}
 	for _, fd := range []int{-1, 1 << 20} {
@@ -168,7 +197,7 @@ func TestWaitManyRounds(t *testing.T) {
 				t.Errorf("read %d: %v", i, err)
 			}
 			fired <- i
-		}); err != nil {
+		}, nil); err != nil {
 			t.Errorf("Wait %d: %v", i, err)
 		}
 	}
@@ -216,7 +245,7 @@ func TestWaitPingPong(t *testing.T) {
 	const rounds = 20000
 	start := time.Now()
 	for i := range rounds {
-		if err := p.Wait(fd, f); err != nil {
+		if err := p.Wait(fd, f, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.Write([]byte{byte(i)}); err != nil {
