@@ -246,6 +246,7 @@ func TestReceiveReadsPerMessage(t *testing.T) {
 			a, b := wstest.TCPPair(t)
 			cc := &readCountingConn{TCPConn: b.(*net.TCPConn), controlFD: -1}
 			c := websocket.NewConnForTest(cc, false, websocket.TestConfig{})
+			defer c.CloseNow()
 			peer := wstest.NewPeer(t, a, true)
 			defer websocket.SetPollerBusy(tt.busy)()
 			done := receiveEcho(t, c)
