@@ -10,6 +10,26 @@ import (
 	"github.com/wirefast/websocket/internal/wstest"
 )
 
+// receiveEchoClient returns the client end of a loopback TCP connection
+// whose server end echoes in receive mode; both close when b ends.
+func receiveEchoClient(b *testing.B) *websocket.Conn {
+	b.Helper()
+	cc, sc := wstest.TCPPair(b)
+	client := websocket.NewConnForTest(cc, true, websocket.TestConfig{})
+	server := websocket.NewConnForTest(sc, false, websocket.TestConfig{})
+	b.Cleanup(func() {
+		client.CloseNow()
+		server.CloseNow()
+	})
+	err := server.Receive(func(typ websocket.MessageType, msg []byte) {
+		_ = server.Write(context.Background(), typ, msg)
+	}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return client
+}
+
 // BenchmarkEchoReceive is the loopback TCP round trip of BenchmarkEcho
 // with the server in receive mode: every message wakes the shared poller,
 // which hands the connection to a worker goroutine that reads it and
@@ -17,20 +37,7 @@ import (
 func BenchmarkEchoReceive(b *testing.B) {
 	for _, size := range benchSizes[:3] {
 		b.Run(size.name, func(b *testing.B) {
-			cc, sc := wstest.TCPPair(b)
-			client := websocket.NewConnForTest(cc, true, websocket.TestConfig{})
-			server := websocket.NewConnForTest(sc, false, websocket.TestConfig{})
-			b.Cleanup(func() {
-				client.CloseNow()
-				server.CloseNow()
-			})
-			ctx := context.Background()
-			err := server.Receive(func(typ websocket.MessageType, msg []byte) {
-				_ = server.Write(ctx, typ, msg)
-			}, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
+			client := receiveEchoClient(b)
 			roundTrips(b, client, websocket.MessageBinary, [][]byte{make([]byte, size.n)})
 		})
 	}
@@ -47,20 +54,7 @@ func BenchmarkEchoReceiveMany(b *testing.B) {
 			ctx := context.Background()
 			clients := make([]*websocket.Conn, conns)
 			for i := range clients {
-				cc, sc := wstest.TCPPair(b)
-				client := websocket.NewConnForTest(cc, true, websocket.TestConfig{})
-				server := websocket.NewConnForTest(sc, false, websocket.TestConfig{})
-				b.Cleanup(func() {
-					client.CloseNow()
-					server.CloseNow()
-				})
-				err := server.Receive(func(typ websocket.MessageType, msg []byte) {
-					_ = server.Write(ctx, typ, msg)
-				}, nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				clients[i] = client
+				clients[i] = receiveEchoClient(b)
 			}
 			msg := make([]byte, size.n)
 			b.SetBytes(int64(size.n))

@@ -34,6 +34,22 @@ func receiveEcho(t *testing.T, c *websocket.Conn) <-chan error {
 	return done
 }
 
+// closeReceiver has the peer close with code 4000 and checks that the
+// connection echoes the close and reports it to done.
+func closeReceiver(t *testing.T, peer *wstest.Peer, done <-chan error) {
+	t.Helper()
+	go peer.Write(wstest.Close(4000, "done"))
+	peer.ExpectClose(testTimeout, 4000)
+	select {
+	case err := <-done:
+		if websocket.CloseStatus(err) != 4000 {
+			t.Errorf("done(%v), want close 4000", err)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("done not called")
+	}
+}
+
 func TestReceive(t *testing.T) {
 	pairs := map[string]func(t *testing.T) (net.Conn, net.Conn){
 		"tcp":  func(t *testing.T) (net.Conn, net.Conn) { return wstest.TCPPair(t) },
@@ -69,16 +85,7 @@ func TestReceive(t *testing.T) {
 			if h, p, err := peer.Read(testTimeout); err != nil || h.Opcode != protocol.OpPong || string(p) != "idle ping" {
 				t.Fatalf("got %v %q %v, want pong", h.Opcode, p, err)
 			}
-			go peer.Write(wstest.Close(4000, "done"))
-			peer.ExpectClose(testTimeout, 4000)
-			select {
-			case err := <-done:
-				if websocket.CloseStatus(err) != 4000 {
-					t.Errorf("done(%v), want close 4000", err)
-				}
-			case <-time.After(testTimeout):
-				t.Fatal("done not called")
-			}
+			closeReceiver(t, peer, done)
 			if err := c.Receive(nil, nil); !errors.Is(err, websocket.ErrReceiving) {
 				t.Errorf("second Receive = %v, want ErrReceiving", err)
 			}
@@ -300,14 +307,5 @@ func TestReceiveWithoutPoller(t *testing.T) {
 	if idle := cc.reads.Load() - before; idle > 2 {
 		t.Errorf("%d reads in 50ms while idle, want at most 2", idle)
 	}
-	go peer.Write(wstest.Close(4000, "done"))
-	peer.ExpectClose(testTimeout, 4000)
-	select {
-	case err := <-done:
-		if websocket.CloseStatus(err) != 4000 {
-			t.Errorf("done(%v), want close 4000", err)
-		}
-	case <-time.After(testTimeout):
-		t.Fatal("done not called")
-	}
+	closeReceiver(t, peer, done)
 }

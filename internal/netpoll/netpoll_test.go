@@ -102,32 +102,12 @@ func TestWaitHangup(t *testing.T) {
 	}
 }
 
+// TestRemove checks that a removed registration does not fire and that
+// Remove hands back the function it had armed, once; and that a Wait
+// whose stop function reports true arms nothing, so that an owner that
+// has recorded its end and called Remove cannot add its descriptor back
+// with a late Wait.
 func TestRemove(t *testing.T) {
-	p := testPoller(t)
-	a, b := pair(t)
-	fd := fdOf(t, b)
-	var called atomic.Bool
-	if err := p.Wait(fd, func() { called.Store(true) }, nil); err != nil {
-		t.Fatal(err)
-	}
-	f := p.Remove(fd)
-	if f == nil {
-		t.Fatal("Remove did not return the pending function")
-	}
-	a.Write([]byte("x"))
-	time.Sleep(50 * time.Millisecond)
-	if called.Load() {
-		t.Error("removed registration fired")
-	}
-	if p.Remove(fd) != nil {
-		t.Error("second Remove returned a function")
-	}
-}
-
-// TestWaitStopped checks that a Wait whose stop function reports true
-// arms nothing, so that an owner that has recorded its end and called
-// Remove cannot add its descriptor back with a late Wait.
-func TestWaitStopped(t *testing.T) {
 	p := testPoller(t)
 	a, b := pair(t)
 	fd := fdOf(t, b)
@@ -145,10 +125,10 @@ func TestWaitStopped(t *testing.T) {
 	a.Write([]byte("x"))
 	time.Sleep(50 * time.Millisecond)
 	if called.Load() {
-		t.Error("a stopped Wait fired")
+		t.Error("removed registration fired")
 	}
 	if p.Remove(fd) != nil {
-		t.Error("Remove returned the function of a stopped Wait")
+		t.Error("second Remove returned a function")
 	}
 }
 
