@@ -275,6 +275,15 @@ func (s *encScratch) writeSeqs(w *bitWriter, p []byte, start int, lit, dist []hc
 			nbits += c2.len()
 			lits = lits[3:]
 		}
+		// Three 15-bit codes may have left up to 61 bits: the loop below
+		// adds a code before it checks, so it needs fewer than 48.
+		if nbits >= 48 {
+			binary.LittleEndian.PutUint64(out[n:], bits)
+			k := nbits >> 3
+			n += int(k)
+			bits >>= k << 3
+			nbits &= 7
+		}
 		for _, b := range lits {
 			c := lit[b]
 			bits |= c.code() << nbits
