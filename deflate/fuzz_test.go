@@ -41,6 +41,8 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte{}, byte(0), byte(0), uint32(0))
 	f.Add(bytes.Repeat([]byte("abcd"), 300), byte(0), byte(3), uint32(0x404040))
 	f.Add(corpusMessage("json", 5000), byte(4), byte(5), uint32(0x102030))
+	f.Add(corpusMessage("chat", 3000), byte(7), byte(2), uint32(0x40302010))
+	f.Add(corpusMessage("logs", 60000), byte(6), byte(1), uint32(0x40))
 	f.Add(append(noise(300, 1), noise(300, 1)...), byte(0), byte(1), uint32(0xff00ff))
 	f.Fuzz(func(t *testing.T, data []byte, w, flags byte, cuts uint32) {
 		if len(data) > maxFuzzInput {
