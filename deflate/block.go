@@ -51,11 +51,17 @@ type bitWriter struct {
 
 // flush stores the complete bytes of w.bits.
 func (w *bitWriter) flush() {
-	binary.LittleEndian.PutUint64(w.out[w.n:], w.bits)
-	k := w.nbits >> 3
-	w.n += int(k)
-	w.bits >>= k << 3
-	w.nbits &= 7
+	w.n, w.bits, w.nbits = flushBits(w.out, w.n, w.bits, w.nbits)
+}
+
+// flushBits stores the complete bytes of bits (nbits of them valid) at
+// out[n:], which has 8 bytes of room, and returns the new n and the
+// fewer than 8 bits left. It is bitWriter.flush on values a hot loop
+// keeps in locals.
+func flushBits(out []byte, n int, bits uint64, nbits uint) (int, uint64, uint) {
+	binary.LittleEndian.PutUint64(out[n:], bits)
+	k := nbits >> 3
+	return n + int(k), bits >> (k << 3), nbits & 7
 }
 
 // write adds the n low bits of v (n <= 16).
@@ -260,11 +266,7 @@ func (s *encScratch) writeSeqs(w *bitWriter, p []byte, start int, lit, dist []hc
 		// most 7 bits pending.
 		for len(lits) >= 3 {
 			if nbits > 16 {
-				binary.LittleEndian.PutUint64(out[n:], bits)
-				k := nbits >> 3
-				n += int(k)
-				bits >>= k << 3
-				nbits &= 7
+				n, bits, nbits = flushBits(out, n, bits, nbits)
 			}
 			c0, c1, c2 := lit[lits[0]], lit[lits[1]], lit[lits[2]]
 			bits |= c0.code() << nbits
@@ -278,22 +280,14 @@ func (s *encScratch) writeSeqs(w *bitWriter, p []byte, start int, lit, dist []hc
 		// Three 15-bit codes may have left up to 61 bits: the loop below
 		// adds a code before it checks, so it needs fewer than 48.
 		if nbits >= 48 {
-			binary.LittleEndian.PutUint64(out[n:], bits)
-			k := nbits >> 3
-			n += int(k)
-			bits >>= k << 3
-			nbits &= 7
+			n, bits, nbits = flushBits(out, n, bits, nbits)
 		}
 		for _, b := range lits {
 			c := lit[b]
 			bits |= c.code() << nbits
 			nbits += c.len()
 			if nbits >= 48 {
-				binary.LittleEndian.PutUint64(out[n:], bits)
-				k := nbits >> 3
-				n += int(k)
-				bits >>= k << 3
-				nbits &= 7
+				n, bits, nbits = flushBits(out, n, bits, nbits)
 			}
 		}
 		i += int(q.lits)
@@ -301,11 +295,7 @@ func (s *encScratch) writeSeqs(w *bitWriter, p []byte, start int, lit, dist []hc
 			continue
 		}
 		if nbits > 16 {
-			binary.LittleEndian.PutUint64(out[n:], bits)
-			k := nbits >> 3
-			n += int(k)
-			bits >>= k << 3
-			nbits &= 7
+			n, bits, nbits = flushBits(out, n, bits, nbits)
 		}
 		ml := int(q.mlen)
 		lc := lenCode[ml]
@@ -322,11 +312,7 @@ func (s *encScratch) writeSeqs(w *bitWriter, p []byte, start int, lit, dist []hc
 		bits |= uint64(d-int(distBase[dc])) << nbits
 		nbits += uint(distExtra[dc])
 		if nbits >= 48 {
-			binary.LittleEndian.PutUint64(out[n:], bits)
-			k := nbits >> 3
-			n += int(k)
-			bits >>= k << 3
-			nbits &= 7
+			n, bits, nbits = flushBits(out, n, bits, nbits)
 		}
 		i += ml
 	}
