@@ -21,10 +21,13 @@ func sizeName(n int) string {
 	return fmt.Sprintf("%dB", n)
 }
 
-// benchMessages returns the messages one benchmark cycles through: eight
-// of each size, one of 1 MiB.
+// benchMessages returns the messages one benchmark cycles through: 1 MiB
+// of each size (two of 1 MiB). Fewer would flatter every coder: a branch
+// predictor learns the branches of the same few messages compressed over
+// and over, and 8 messages of 16 KiB compressed in 40 µs each where 64
+// different ones took 90 (docs/performance.md).
 func benchMessages(kind string, size int) [][]byte {
-	return deflate.CorpusMessages(kind, size, max(1, min(8, (1<<20)/size)))
+	return deflate.CorpusMessages(kind, size, max(2, (1<<20)/size))
 }
 
 // BenchmarkCompress compresses one message per op, each as a stream of its
