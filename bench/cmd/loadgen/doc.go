@@ -7,7 +7,8 @@
 //	loadgen -addr 127.0.0.1:8080 -conns 64 -window 16 -size 1024 -text -pid 1234
 //
 // -compress negotiates permessage-deflate (no context takeover) and sends
-// the message compressed.
+// the messages compressed; with -text they are 1 MiB of different
+// JSON-like messages, sent in turn.
 //
 // Idle connections: it opens -idle connections, prints "ready", echoes
 // one message on each for every "echo" line on standard input (then

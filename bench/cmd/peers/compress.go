@@ -42,10 +42,11 @@ func (r *results) compressionTable(h string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s Compressed echo\n\n", h)
 	b.WriteString("permessage-deflate without context takeover in both directions (the load generator offers ")
-	b.WriteString("`client_no_context_takeover; server_no_context_takeover`, compresses its message once, up front, ")
-	b.WriteString("with compress/flate at BestSpeed, and inflates every echo). Each server runs at its library's ")
+	b.WriteString("`client_no_context_takeover; server_no_context_takeover`, compresses its messages once, up front, ")
+	b.WriteString("with compress/flate at BestSpeed, and inflates every echo; 1 MiB of different messages are sent in turn, ")
+	b.WriteString("so that no branch predictor learns them). Each server runs at its library's ")
 	b.WriteString("default level and threshold. Per cell: msgs/s ± spread, server CPU µs/msg, and the echo's ")
-	b.WriteString("payload bytes on the wire (sent: the load generator's). \"cannot\" marks the libraries without ")
+	b.WriteString("payload bytes on the wire of the first message (sent: the load generator's). \"cannot\" marks the libraries without ")
 	b.WriteString("permessage-deflate.\n\n")
 	libs := append([]string{ours}, r.peers()...)
 	t := newTable(append(append([]string{"cell", "sent B"}, libs...), "wirefast ÷ best peer")...)
@@ -90,7 +91,7 @@ func (r *results) compressionTarget() string {
 // compressMicroTable shows BenchmarkCompress and BenchmarkDecompress.
 func (r *results) compressMicroTable() string {
 	var b strings.Builder
-	b.WriteString("\nOne permessage-deflate message of JSON-like text (no context takeover), MB/s of uncompressed bytes. gorilla, coder and gobwas compress and inflate with compress/flate (\"flate\"), gws with github.com/klauspost/compress/flate (\"klauspost\"), both at BestSpeed, a Writer or reader reset per message; wirefast uses its own deflate package (window 12 bits, a server's default, and 15). The ratio is to the faster of the two.\n\n")
+	b.WriteString("\nOne permessage-deflate message of JSON-like text per op (no context takeover), 1 MiB of different messages taken in turn, MB/s of uncompressed bytes. gorilla, coder and gobwas compress and inflate with compress/flate (\"flate\"), gws with github.com/klauspost/compress/flate (\"klauspost\"), both at BestSpeed, a Writer or reader reset per message; wirefast uses its own deflate package (window 12 bits, a server's default, and 15). The ratio is to the faster of the two.\n\n")
 	t := newTable("message", "wirefast", "wirefast w15", "flate", "klauspost", "wirefast ÷ faster peer")
 	row := func(label, bench, s string) {
 		w, ok1 := r.micro(bench + "/wirefast/" + s)

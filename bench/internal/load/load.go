@@ -54,9 +54,12 @@ type Config struct {
 	Text   bool   // text messages (binary otherwise)
 	// Compress offers permessage-deflate without context takeover
 	// (rawws.DeflateOffer) and sends every message compressed, once, up
-	// front, with compress/flate at BestSpeed; text is then JSONPayload; echoes are inflated
-	// whether the server compressed them or not. A server that declines
-	// fails the run (rawws.ErrDeflateDeclined). WebSocket only.
+	// front, with compress/flate at BestSpeed; echoes are inflated whether
+	// the server compressed them or not. A server that declines fails the
+	// run (rawws.ErrDeflateDeclined). WebSocket only. Compressed text
+	// messages are JSONPayloads(Size, Variants(Size)) sent in turn: the
+	// server compresses and inflates different messages, as it would in
+	// service, not one its branch predictor has learnt.
 	Compress bool
 	Warmup   time.Duration // load before the first round, not measured
 	Round    time.Duration // length of each measured round
@@ -131,12 +134,17 @@ func (c *Config) check() error {
 
 // run is the state shared by a Run's goroutines.
 type run struct {
-	cfg     Config
-	payload []byte
-	wire    int    // payload bytes of frame: compressed, or len(payload)
-	frame   []byte // one message as sent
-	batch   []byte // Window frames back to back, or nil when too large
-	op      byte   // opcode of the echoes
+	cfg      Config
+	payloads [][]byte // the messages, sent in turn: message i is payloads[i%len(payloads)]
+	wire     int      // payload bytes of frames[0]: compressed, or its payload's length
+	frames   [][]byte // the payloads as sent
+	// ring holds frames i%len(frames) for i from 0 to len(frames)+Window-2
+	// back to back, message i at ring[offs[i]:offs[i+1]], so that any
+	// Window messages in a row are one slice of it; nil when they could
+	// exceed maxBatch bytes, and frames are then written one by one.
+	ring    []byte
+	offs    []int
+	op      byte // opcode of the echoes
 	base    time.Time
 	phase   atomic.Int32 // the round being measured; -1 in warm-up
 	stop    chan struct{}
@@ -150,30 +158,46 @@ func Run(cfg Config) (*Result, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	l := &run{cfg: cfg, payload: Payload(cfg.Size, cfg.Text), stop: make(chan struct{}), failed: make(chan struct{})}
+	l := &run{cfg: cfg, stop: make(chan struct{}), failed: make(chan struct{})}
+	payloads := [][]byte{Payload(cfg.Size, cfg.Text)}
 	if cfg.Compress && cfg.Text {
-		l.payload = JSONPayload(cfg.Size)
+		payloads = JSONPayloads(cfg.Size, Variants(cfg.Size))
 	}
-	l.frame = l.payload
-	l.wire = len(l.payload)
+	l.payloads = payloads
+	l.frames = payloads
+	l.wire = len(payloads[0])
 	if cfg.Proto == ProtoWebSocket {
 		l.op = rawws.OpBinary
 		if cfg.Text {
 			l.op = rawws.OpText
 		}
 		key := [4]byte{0x5A, 0xC3, 0x17, 0x8E}
-		if cfg.Compress {
-			// Without context takeover every message compresses alike:
-			// once is enough.
-			z := rawws.Compress(l.payload)
-			l.wire = len(z)
-			l.frame = rawws.AppendCompressedFrame(nil, l.op, z, key)
-		} else {
-			l.frame = rawws.AppendFrame(nil, l.op, l.payload, true, key)
+		l.frames = make([][]byte, len(payloads))
+		for i, p := range payloads {
+			if cfg.Compress {
+				// Without context takeover a message compresses the same
+				// every time: once is enough.
+				z := rawws.Compress(p)
+				l.frames[i] = rawws.AppendCompressedFrame(nil, l.op, z, key)
+				if i == 0 {
+					l.wire = len(z)
+				}
+			} else {
+				l.frames[i] = rawws.AppendFrame(nil, l.op, p, true, key)
+			}
 		}
 	}
-	if cfg.Window > 1 && len(l.frame)*cfg.Window <= maxBatch {
-		l.batch = bytes.Repeat(l.frame, cfg.Window)
+	longest := 0
+	for _, f := range l.frames {
+		longest = max(longest, len(f))
+	}
+	if cfg.Window > 1 && longest*cfg.Window <= maxBatch {
+		n := len(l.frames) + cfg.Window - 1
+		l.offs = make([]int, n+1)
+		for i := range n {
+			l.ring = append(l.ring, l.frames[i%len(l.frames)]...)
+			l.offs[i+1] = len(l.ring)
+		}
 	}
 	workers, err := l.connect()
 	if err != nil {
@@ -373,20 +397,21 @@ func (w *worker) writeLoop(l *run) {
 			}
 		}
 		var err error
-		if l.batch != nil || k == 1 {
+		if l.ring != nil || k == 1 {
 			now := l.now()
 			for i := range k {
 				w.sent[(seq+i)%window].Store(now)
 			}
-			if l.batch != nil {
-				_, err = w.nc.Write(l.batch[:k*len(l.frame)])
+			if l.ring != nil {
+				j := seq % len(l.frames)
+				_, err = w.nc.Write(l.ring[l.offs[j]:l.offs[j+k]])
 			} else {
-				_, err = w.nc.Write(l.frame)
+				_, err = w.nc.Write(l.frames[seq%len(l.frames)])
 			}
 		} else {
 			for i := 0; i < k && err == nil; i++ {
 				w.sent[(seq+i)%window].Store(l.now())
-				_, err = w.nc.Write(l.frame)
+				_, err = w.nc.Write(l.frames[(seq+i)%len(l.frames)])
 			}
 		}
 		if err != nil {
@@ -431,8 +456,9 @@ func (w *worker) readLoop(l *run) {
 		} else {
 			_, err = io.ReadFull(w.br, buf)
 		}
-		if err == nil && j == 0 && !bytes.Equal(buf, l.payload) {
-			err = errors.New("first echo differs from the message sent")
+		// The first echo of each message: its turn and its bytes.
+		if err == nil && j < len(l.payloads) && !bytes.Equal(buf, l.payloads[j]) {
+			err = fmt.Errorf("echo %d differs from the message sent", j)
 		}
 		if err != nil {
 			l.fail(fmt.Errorf("load: read: %w", err))

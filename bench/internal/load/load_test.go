@@ -45,6 +45,20 @@ func TestPayload(t *testing.T) {
 			t.Errorf("JSONPayload(%d): %d bytes, valid UTF-8 %v; want %d bytes of valid, deterministic text", n, len(p), utf8.Valid(p), n)
 		}
 	}
+	for _, n := range []int{100, 1024} {
+		msgs := load.JSONPayloads(n, 3)
+		if !bytes.Equal(msgs[0], load.JSONPayload(n)) {
+			t.Errorf("JSONPayloads(%d, 3)[0] is not JSONPayload(%d)", n, n)
+		}
+		for k, p := range msgs {
+			if len(p) != n || !utf8.Valid(p) {
+				t.Errorf("JSONPayloads(%d, 3)[%d]: %d bytes, valid UTF-8 %v", n, k, len(p), utf8.Valid(p))
+			}
+			if k > 0 && bytes.Equal(p, msgs[k-1]) {
+				t.Errorf("JSONPayloads(%d, 3)[%d] repeats the message before it", n, k)
+			}
+		}
+	}
 	if p := load.Payload(1024, true); utf8.RuneCount(p) == len(p) {
 		t.Errorf("text payload is all ASCII; want some multi-byte runes")
 	}
@@ -76,6 +90,8 @@ func TestRun(t *testing.T) {
 		{"tcp pipelined", load.Config{Addr: tcp, Proto: load.ProtoTCP, Conns: 2, Window: 4, Size: 100}},
 		{"ws compressed text", load.Config{Addr: wsDeflate, Proto: load.ProtoWebSocket, Conns: 2, Window: 1, Size: 1024, Text: true, Compress: true}},
 		{"ws compressed pipelined", load.Config{Addr: wsDeflate, Proto: load.ProtoWebSocket, Conns: 2, Window: 4, Size: 16 << 10, Compress: true}},
+		// Different messages in turn, several to a write.
+		{"ws compressed text pipelined", load.Config{Addr: wsDeflate, Proto: load.ProtoWebSocket, Conns: 2, Window: 5, Size: 1024, Text: true, Compress: true}},
 		// The echo of a 64-byte message stays under the server's threshold.
 		{"ws compressed small", load.Config{Addr: wsDeflate, Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 64, Text: true, Compress: true}},
 	}
@@ -201,6 +217,24 @@ func TestRunBadEcho(t *testing.T) {
 		Warmup: time.Second, Round: time.Second, Rounds: 1})
 	if err == nil || !strings.Contains(err.Error(), "echo is opcode") {
 		t.Errorf("Run against a bad echo = %v, want an echo mismatch", err)
+	}
+}
+
+// TestRunStaleEcho checks that the echoes of compressed text, different
+// messages in turn, are checked against their own message: a server
+// that echoes the first message every time fails the run.
+func TestRunStaleEcho(t *testing.T) {
+	var first []byte
+	addr := fakeServer(t, "permessage-deflate; server_no_context_takeover; client_no_context_takeover", func(op byte, payload []byte) []byte {
+		if first == nil {
+			first = payload // one connection, read by one goroutine
+		}
+		return rawws.AppendCompressedFrame(nil, op, first, [4]byte{})
+	})
+	_, err := load.Run(load.Config{Addr: addr, Proto: load.ProtoWebSocket, Conns: 1, Window: 1, Size: 1024, Text: true, Compress: true,
+		Warmup: time.Second, Round: time.Second, Rounds: 1})
+	if err == nil || !strings.Contains(err.Error(), "echo 1 differs") {
+		t.Errorf("Run against a server echoing its first message = %v, want echo 1 to differ", err)
 	}
 }
 
