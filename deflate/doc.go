@@ -7,8 +7,9 @@
 // honour a smaller server_max_window_bits with context takeover) and
 // holds about 1.2 MiB per Writer. [Encoder] keeps its history in a ring of
 // exactly the negotiated window, 256 B to 32 KiB, never emits a distance
-// beyond it, and looks up matches in a hash table of one 16-bit entry per
-// two window bytes. [Decoder] is a table-driven inflater with a window of
+// beyond it, and looks up matches in a hash table of 16-bit entries: one
+// per two window bytes with context takeover, about one per message byte
+// (256 to 16,384) for a message compressed on its own. [Decoder] is a table-driven inflater with a window of
 // exactly the peer's window, whose output is bounded by a limit checked
 // while inflating.
 //
@@ -59,8 +60,9 @@
 // While in use, an Append or Compress call borrows 69 KiB of block
 // working space for its duration, a message being decoded borrows 10 KiB
 // of tables and input buffer until it ends, and without context takeover
-// the window and table (2·2^w bytes encoding, 2^w decoding) are borrowed
-// for the message; pools share all of them among the calls in progress.
+// the window and table (2^w bytes plus 512 B to 32 KiB, by the message's
+// size, encoding; 2^w decoding) are borrowed for the message; pools share
+// all of them among the calls in progress.
 //
 // For comparison, compress/flate holds about 1.2 MiB per Writer at
 // BestSpeed and 40 KiB per Reader (plus a 32 KiB dictionary copy per

@@ -67,11 +67,17 @@ func (e *Encoder) ContextTakeover() bool { return e.takeover }
 // many small calls compress a little worse than one large one, though
 // matches still reach back into the earlier calls' data.
 func (e *Encoder) Append(dst, p []byte) []byte {
+	return e.append(dst, p, false)
+}
+
+// append is Append; whole says p is the whole message, which sizes the
+// hash table of an encoder without context takeover to it.
+func (e *Encoder) append(dst, p []byte, whole bool) []byte {
 	if len(p) == 0 {
 		return dst
 	}
 	if e.st == nil {
-		e.st = getState(e.wbits)
+		e.st = getState(e.wbits, e.tableBits(len(p), whole))
 	}
 	s := scratchPool.Get().(*encScratch)
 	for off := 0; off < len(p); {
@@ -115,7 +121,24 @@ func (e *Encoder) Flush(dst []byte) []byte {
 // Compress compresses p as one whole message and returns dst with the
 // message's payload appended. It is Flush(Append(dst, p)).
 func (e *Encoder) Compress(dst, p []byte) []byte {
-	return e.Flush(e.Append(dst, p))
+	return e.Flush(e.append(dst, p, true))
+}
+
+// tableBits returns the log2 of the hash table entries for a message
+// whose first Append has n bytes, all of it if whole. With context
+// takeover the table lives with the window and is sized to it. Without,
+// a whole message gets a table sized to itself (messageTableBits); a
+// message written in several calls gets at least the window's, as its
+// first call may be a small part of it.
+func (e *Encoder) tableBits(n int, whole bool) uint {
+	tb := tableBits(e.wbits)
+	switch {
+	case e.takeover:
+		return tb
+	case whole:
+		return messageTableBits(n)
+	}
+	return max(tb, messageTableBits(n))
 }
 
 // Reset forgets the encoder's history, discards any message in progress
@@ -139,10 +162,10 @@ func (e *Encoder) AddHistory(p []byte) {
 		return
 	}
 	if e.st == nil {
-		e.st = getState(e.wbits)
+		e.st = getState(e.wbits, tableBits(e.wbits))
 	}
 	tab := e.st.tab
-	shift := 32 - tableBits(e.wbits)
+	shift := 32 - e.st.tabBits
 	from := max(0, len(p)-len(e.st.ring))
 	for i := from; i+minMatch <= len(p); i++ {
 		if e.level == BetterCompression {

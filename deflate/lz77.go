@@ -17,7 +17,7 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 	seqs := s.seqs[:0]
 	st := e.st
 	tab := st.tab
-	shift := 32 - tableBits(e.wbits)
+	shift := 32 - st.tabBits
 	wsize := len(st.ring)
 	pos := e.pos
 	hist := int(min(pos-e.start, uint64(wsize)))
@@ -180,7 +180,7 @@ func (e *Encoder) lz77Lazy(s *encScratch, p []byte, bs, be int) {
 
 // bucket returns the index of the two-entry bucket for the 4 bytes u.
 func (e *Encoder) bucket(u uint32) uint32 {
-	return hash4(u, 32-tableBits(e.wbits)+1) << 1
+	return hash4(u, 32-e.st.tabBits+1) << 1
 }
 
 // insert2 indexes position i of p in its bucket.
