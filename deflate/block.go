@@ -2,6 +2,7 @@ package deflate
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -171,17 +172,29 @@ const dynamicMin = 64
 // histogram counts the symbols of the sequences in s.seqs, whose
 // literals start at p[start], including one end of block, and returns the
 // number of literals and of matches.
+//
+// Most runs of literals between matches are short, and a loop over each
+// would mispredict its exit at nearly every sequence: the first three
+// literals of a run are counted without a branch on the run's length
+// (adding 0 for the ones it does not have), and a loop counts the rest.
 func (s *encScratch) histogram(p []byte, start int) (nlits, nmatches int) {
 	clear(s.litFreq[:])
 	clear(s.distFreq[:])
 	lit := &s.litFreq
+	last := len(p) - 1
 	i := start
 	for _, q := range s.seqs {
-		for _, b := range p[i : i+int(q.lits)] {
-			lit[b]++
+		nl := int(q.lits)
+		lit[p[min(i, last)]] += atLeast(nl, 1)
+		lit[p[min(i+1, last)]] += atLeast(nl, 2)
+		lit[p[min(i+2, last)]] += atLeast(nl, 3)
+		if nl > 3 {
+			for _, b := range p[i+3 : i+nl] {
+				lit[b]++
+			}
 		}
-		i += int(q.lits)
-		nlits += int(q.lits)
+		i += nl
+		nlits += nl
 		if q.mlen != 0 {
 			lit[257+int(lenCode[q.mlen])]++
 			s.distFreq[distCode(int(q.dist))]++
@@ -191,6 +204,11 @@ func (s *encScratch) histogram(p []byte, start int) (nlits, nmatches int) {
 	}
 	lit[endOfBlock]++
 	return nlits, nmatches
+}
+
+// atLeast returns 1 if n >= k, else 0, without a branch.
+func atLeast(n, k int) uint32 {
+	return uint32(uint(k-1-n) >> (bits.UintSize - 1))
 }
 
 // codeLengthCode run-length codes the code lengths of the first nlit
@@ -257,46 +275,47 @@ func (s *encScratch) codeLengthCode(nlit, ndist int) (ncl, bits int) {
 
 // writeSeqs writes the sequences in s.seqs, literals from p[start:], and
 // the end of block with the codes lit and dist.
+//
+// As in histogram, the first three literals of each run are written
+// without a branch on the run's length: the codes past its end are
+// masked to nothing. The bits are flushed at fixed points rather than
+// when enough have collected, for the same reason: a flush costs less
+// than a mispredicted branch that skips it.
 func (s *encScratch) writeSeqs(w *bitWriter, p []byte, start int, lit, dist []hcode) {
 	out, n, bits, nbits := w.out, w.n, w.bits, w.nbits
+	last := len(p) - 1
 	i := start
 	for _, q := range s.seqs {
-		lits := p[i : i+int(q.lits)]
-		// Three literals of at most 15 bits fit after a flush leaves at
-		// most 7 bits pending.
-		for len(lits) >= 3 {
-			if nbits > 16 {
-				n, bits, nbits = flushBits(out, n, bits, nbits)
-			}
-			c0, c1, c2 := lit[lits[0]], lit[lits[1]], lit[lits[2]]
-			bits |= c0.code() << nbits
-			nbits += c0.len()
-			bits |= c1.code() << nbits
-			nbits += c1.len()
-			bits |= c2.code() << nbits
-			nbits += c2.len()
-			lits = lits[3:]
-		}
-		// Three 15-bit codes may have left up to 61 bits: the loop below
-		// adds a code before it checks, so it needs fewer than 48.
-		if nbits >= 48 {
-			n, bits, nbits = flushBits(out, n, bits, nbits)
-		}
-		for _, b := range lits {
-			c := lit[b]
-			bits |= c.code() << nbits
-			nbits += c.len()
-			if nbits >= 48 {
-				n, bits, nbits = flushBits(out, n, bits, nbits)
+		nl := int(q.lits)
+		// At most 7 bits are pending after a flush; three 15-bit codes
+		// bring them to at most 52.
+		n, bits, nbits = flushBits(out, n, bits, nbits)
+		c0 := lit[p[min(i, last)]] & hcodeIf(nl, 1)
+		c1 := lit[p[min(i+1, last)]] & hcodeIf(nl, 2)
+		c2 := lit[p[min(i+2, last)]] & hcodeIf(nl, 3)
+		bits |= c0.code() << nbits
+		nbits += c0.len()
+		bits |= c1.code() << nbits
+		nbits += c1.len()
+		bits |= c2.code() << nbits
+		nbits += c2.len()
+		if nl > 3 {
+			for _, b := range p[i+3 : i+nl] {
+				if nbits >= 48 {
+					n, bits, nbits = flushBits(out, n, bits, nbits)
+				}
+				c := lit[b]
+				bits |= c.code() << nbits
+				nbits += c.len()
 			}
 		}
-		i += int(q.lits)
+		i += nl
 		if q.mlen == 0 {
 			continue
 		}
-		if nbits > 16 {
-			n, bits, nbits = flushBits(out, n, bits, nbits)
-		}
+		// A match takes at most 48 bits: a 15-bit length code with 5
+		// extra bits, a 15-bit distance code with 13.
+		n, bits, nbits = flushBits(out, n, bits, nbits)
 		ml := int(q.mlen)
 		lc := lenCode[ml]
 		c := lit[257+int(lc)]
@@ -311,12 +330,16 @@ func (s *encScratch) writeSeqs(w *bitWriter, p []byte, start int, lit, dist []hc
 		nbits += c.len()
 		bits |= uint64(d-int(distBase[dc])) << nbits
 		nbits += uint(distExtra[dc])
-		if nbits >= 48 {
-			n, bits, nbits = flushBits(out, n, bits, nbits)
-		}
 		i += ml
 	}
 	w.n, w.bits, w.nbits = n, bits, nbits
+	w.flush()
 	c := lit[endOfBlock]
 	w.write(c.code(), c.len())
+}
+
+// hcodeIf returns a mask that keeps an hcode (its code and its length)
+// if n >= k and clears it otherwise, without a branch.
+func hcodeIf(n, k int) hcode {
+	return hcode(int32(k-1-n) >> 31)
 }
