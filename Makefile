@@ -73,9 +73,11 @@ bench:
 bench-peers:
 	$(MAKE) -C bench bench-peers
 
-## fuzz: longer fuzzing, FUZZTIME per target
+## fuzz: longer fuzzing, FUZZTIME per target, coverage-guided and then
+## uninstrumented (many more inputs a second)
 fuzz:
 	bash scripts/fuzz.sh $(FUZZTIME)
+	bash scripts/fuzz.sh -raw $(FUZZTIME)
 
 ## cover: coverage profile and per-function summary
 cover:
