@@ -42,8 +42,8 @@ const (
 // window. The table is borrowed for the message only, so its size costs
 // no memory between messages. Sized to the window instead, a 12-bit
 // window's 2,048 entries made a 16 KiB message about 15 % slower to
-// compress, and a 15-bit window's 16,384 made a 1 KiB one about 10 %
-// slower (docs/performance.md).
+// compress, and 16,384 entries (a 15-bit window's) made a 1 KiB one 5 to
+// 10 % slower (docs/performance.md).
 func messageTableBits(n int) uint {
 	return uint(min(max(bits.Len(uint(n)), minMessageTableBits), maxMessageTableBits))
 }
