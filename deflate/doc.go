@@ -9,9 +9,9 @@
 // exactly the negotiated window, 256 B to 32 KiB, never emits a distance
 // beyond it, and looks up matches in a hash table of 16-bit entries: one
 // per two window bytes with context takeover, about one per message byte
-// (256 to 16,384) for a message compressed on its own. [Decoder] is a table-driven inflater with a window of
-// exactly the peer's window, whose output is bounded by a limit checked
-// while inflating.
+// (256 to 16,384) for a message compressed on its own. [Decoder] is a
+// table-driven inflater with a window of exactly the peer's window, whose
+// output is bounded by a limit checked while inflating.
 //
 // # Use on a connection
 //
