@@ -8,8 +8,9 @@
 // holds about 1.2 MiB per Writer. [Encoder] keeps its history in a ring of
 // exactly the negotiated window, 256 B to 32 KiB, never emits a distance
 // beyond it, and looks up matches in a hash table of 16-bit entries: one
-// per two window bytes with context takeover, about one per message byte
-// (256 to 16,384) for a message compressed on its own. [Decoder] is a
+// per two window bytes with context takeover, keyed by the 4 bytes at a
+// position; about one per message byte (256 to 16,384) for a message
+// compressed on its own, keyed by 6 bytes at [BestSpeed]. [Decoder] is a
 // table-driven inflater with a window of exactly the peer's window, whose
 // output is bounded by a limit checked while inflating.
 //

@@ -78,6 +78,7 @@ func (e *Encoder) append(dst, p []byte, whole bool) []byte {
 	}
 	if e.st == nil {
 		e.st = getState(e.wbits, e.tableBits(len(p), whole))
+		e.st.wide = whole && !e.takeover && e.level == BestSpeed
 	}
 	s := scratchPool.Get().(*encScratch)
 	for off := 0; off < len(p); {

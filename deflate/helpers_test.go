@@ -75,7 +75,7 @@ func stdCompress(t testing.TB, msgs [][]byte, level int, takeover bool) [][]byte
 // repeats, empties and incompressible bytes.
 func testMessages(short bool) [][]byte {
 	var msgs [][]byte
-	sizes := []int{0, 1, 3, 4, 5, 63, 64, 200, 1000, 5000, 40000, 70000}
+	sizes := []int{0, 1, 3, 4, 5, 7, 8, 9, 12, 63, 64, 200, 1000, 5000, 40000, 70000}
 	if short {
 		sizes = []int{0, 1, 5, 64, 1000, 5000}
 	}

@@ -12,7 +12,8 @@ import (
 // most the window size and at most to the start of the stream.
 
 // lz77 parses p[bs:be] into s.seqs with a single-probe hash table
-// (Level 1, as flate's BestSpeed). Matches stay inside p[bs:be].
+// (Level 1, as flate's BestSpeed). Matches stay inside p[bs:be]. A wide
+// table hashes 6 bytes, so it does not search the last 7 bytes of p.
 func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 	seqs := s.seqs[:0]
 	st := e.st
@@ -24,13 +25,17 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 	nextEmit := bs
 	i := bs
 	sLimit := be - minMatch
+	wide := st.wide
+	if wide {
+		sLimit = min(sLimit, len(p)-8)
+	}
 	for i <= sLimit {
 		// Look for a match, stepping faster the longer none is found.
 		skip := 32
 		cv := load32(p, i)
 		var cand int
 		for {
-			h := hash4(cv, shift)
+			h := hashAt(p, i, shift, wide)
 			cur := uint16(pos + uint64(i))
 			d := int(cur - tab[h])
 			tab[h] = cur
@@ -72,7 +77,7 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 			break
 		}
 		// Index the position before the next search, inside the match.
-		tab[hash4(load32(p, i-1), shift)] = uint16(pos + uint64(i-1))
+		tab[hashAt(p, i-1, shift, wide)] = uint16(pos + uint64(i-1))
 	}
 done:
 	s.seqs = append(seqs, seq{lits: uint32(be - nextEmit)})
@@ -228,4 +233,13 @@ func (e *Encoder) best(p []byte, i, be int) (cand, length int) {
 		}
 	}
 	return cand, length
+}
+
+// hashAt returns the table index of position i of p: the hash of its 6
+// bytes (i+8 <= len(p)) if wide, else of its 4.
+func hashAt(p []byte, i int, shift uint, wide bool) uint32 {
+	if wide {
+		return hash6(load64(p, i), shift)
+	}
+	return hash4(load32(p, i), shift)
 }

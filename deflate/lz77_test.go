@@ -79,13 +79,15 @@ func TestEncoderMaxDistance(t *testing.T) {
 func TestStatePoolClean(t *testing.T) {
 	for _, level := range []Level{BestSpeed, BetterCompression} {
 		for _, n := range []int{10, 1000, 100000} {
-			e := NewEncoder(12, false, level)
-			e.Append(nil, corpusMessages("chat", n, 1)[0])
-			st := e.st
-			e.Flush(nil)
-			for i, v := range st.tab {
-				if v != 0 {
-					t.Fatalf("level %d, %d bytes: table entry %d = %d after release, want 0", level, n, i, v)
+			for _, whole := range []bool{false, true} {
+				e := NewEncoder(12, false, level)
+				e.append(nil, corpusMessages("chat", n, 1)[0], whole)
+				st := e.st
+				e.Flush(nil)
+				for i, v := range st.tab {
+					if v != 0 {
+						t.Fatalf("level %d, %d bytes, whole %v: table entry %d = %d after release, want 0", level, n, whole, i, v)
+					}
 				}
 			}
 		}

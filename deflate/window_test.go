@@ -47,3 +47,33 @@ func TestStatePools(t *testing.T) {
 		st.put(12, BestSpeed, 0, 0)
 	}
 }
+
+// TestEncoderWideHash checks which encoders hash 6 bytes at a position
+// instead of 4: only a whole message without context takeover at
+// BestSpeed, and a state goes back to its pool with 4.
+func TestEncoderWideHash(t *testing.T) {
+	tests := []struct {
+		takeover bool
+		level    Level
+		whole    bool
+		want     bool
+	}{
+		{false, BestSpeed, true, true},
+		{false, BestSpeed, false, false},
+		{true, BestSpeed, true, false},
+		{false, BetterCompression, true, false},
+	}
+	msg := corpusMessages("json", 4000, 1)[0]
+	for _, tt := range tests {
+		e := NewEncoder(12, tt.takeover, tt.level)
+		e.append(nil, msg, tt.whole)
+		st := e.st
+		if st.wide != tt.want {
+			t.Errorf("takeover %v, level %d, whole %v: wide %v, want %v", tt.takeover, tt.level, tt.whole, st.wide, tt.want)
+		}
+		e.Reset()
+		if st.wide {
+			t.Errorf("takeover %v, level %d, whole %v: state back in its pool still wide", tt.takeover, tt.level, tt.whole)
+		}
+	}
+}
