@@ -13,7 +13,8 @@ import (
 
 // lz77 parses p[bs:be] into s.seqs with a single-probe hash table
 // (Level 1, as flate's BestSpeed). Matches stay inside p[bs:be]. A wide
-// table hashes 6 bytes, so it does not search the last 7 bytes of p.
+// table hashes 6 bytes of the 8 loaded, so no match starts in the last 7
+// bytes of p.
 func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 	seqs := s.seqs[:0]
 	st := e.st
