@@ -34,8 +34,9 @@ func splitMessages(data []byte, cuts uint32) [][]byte {
 
 // FuzzRoundTrip compresses a stream of messages made from the input at a
 // window size, level, takeover mode and Append piece size chosen by the
-// input (or each message whole, with Compress), and checks that compress/flate and our decoder inflate each
-// message back, and that no distance exceeds the window.
+// input (or each message whole, with Compress), and checks that
+// compress/flate and our decoder inflate each message back, and that no
+// distance exceeds the window.
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte("hello hello hello hello"), byte(7), byte(1), uint32(0x80))
 	f.Add([]byte{}, byte(0), byte(0), uint32(0))
