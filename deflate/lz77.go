@@ -36,7 +36,7 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 		cv := load32(p, i)
 		var cand int
 		for {
-			h := hashAt(p, i, shift, wide)
+			h := hashAt(p, i, cv, shift, wide)
 			cur := uint16(pos + uint64(i))
 			d := int(cur - tab[h])
 			tab[h] = cur
@@ -78,7 +78,7 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 			break
 		}
 		// Index the position before the next search, inside the match.
-		tab[hashAt(p, i-1, shift, wide)] = uint16(pos + uint64(i-1))
+		tab[hashAt(p, i-1, load32(p, i-1), shift, wide)] = uint16(pos + uint64(i-1))
 	}
 done:
 	s.seqs = append(seqs, seq{lits: uint32(be - nextEmit)})
@@ -236,11 +236,12 @@ func (e *Encoder) best(p []byte, i, be int) (cand, length int) {
 	return cand, length
 }
 
-// hashAt returns the table index of position i of p: the hash of its 6
-// bytes (i+8 <= len(p)) if wide, else of its 4.
-func hashAt(p []byte, i int, shift uint, wide bool) uint32 {
+// hashAt returns the table index of position i of p, whose first 4
+// bytes are cv: the hash of its 6 bytes (i+8 <= len(p)) if wide, else
+// of cv.
+func hashAt(p []byte, i int, cv uint32, shift uint, wide bool) uint32 {
 	if wide {
 		return hash6(load64(p, i), shift)
 	}
-	return hash4(load32(p, i), shift)
+	return hash4(cv, shift)
 }
