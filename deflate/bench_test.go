@@ -35,35 +35,21 @@ func benchMessages(kind string, size int) [][]byte {
 // BestSpeed (Reset, Write, Flush, the 4-byte tail not counted). ratio is
 // compressed bytes over input bytes.
 func BenchmarkCompress(b *testing.B) {
-	for _, impl := range []string{"wirefast", "stdlib"} {
-		for _, kind := range deflate.CorpusKinds {
-			for _, size := range benchSizes {
-				msgs := benchMessages(kind, size)
-				b.Run(impl+"/"+kind+"/"+sizeName(size), func(b *testing.B) {
-					compress := compressor(impl)
-					total := 0
-					for _, m := range msgs {
-						total += len(compress(m))
-					}
-					b.SetBytes(int64(size))
-					b.ReportAllocs()
-					i := 0
-					for b.Loop() {
-						compress(msgs[i%len(msgs)])
-						i++
-					}
-					b.ReportMetric(float64(total)/float64(size*len(msgs)), "ratio")
-				})
-			}
-		}
-	}
+	benchCompress(b, "wirefast", "stdlib")
 }
 
 // BenchmarkCompressVariants measures our other settings on the same
 // messages: BetterCompression, and BestSpeed with context takeover (each
 // message compressed against the previous ones, as on a connection).
 func BenchmarkCompressVariants(b *testing.B) {
-	for _, impl := range []string{"wirefast-better", "wirefast-takeover"} {
+	benchCompress(b, "wirefast-better", "wirefast-takeover")
+}
+
+// benchCompress runs a sub-benchmark per compressor (see compressor),
+// corpus kind and size, one message per op, cycling through
+// benchMessages.
+func benchCompress(b *testing.B, impls ...string) {
+	for _, impl := range impls {
 		for _, kind := range deflate.CorpusKinds {
 			for _, size := range benchSizes {
 				msgs := benchMessages(kind, size)
