@@ -73,6 +73,17 @@ func loadOf(s string) float64 {
 	return x
 }
 
+// textCeilings reports whether the raw TCP echo measured a text cell of
+// its own in r (runs since 2026-11-28) rather than only the binary ones.
+func (r *results) textCeilings() bool {
+	for _, c := range r.Cells {
+		if _, e := r.best(ceiling, c.Key); c.Text && !c.Compress && e != nil {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *results) method() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `Every server is a separate process (bench/cmd/echo-*), and so is the load
@@ -96,9 +107,15 @@ discriminates when the client or the kernel saturates first.
   wirefast, gws (CheckUtf8Enabled) and the gobwas server (utf8.Valid) validate
   them; gorilla, coder and x/net do not validate text at all.
 - Each library runs in each of its modes (bench/echo/*); a cell shows its
-  fastest mode there. The raw TCP echo runs the binary cells only and is the
-  ceiling of the text cells too.
+  fastest mode there.
 `, r.Warmup, r.Rounds, r.Round, r.Window, r.Inflight>>10, max(1, min(r.Window, r.Inflight>>20)))
+	if r.textCeilings() {
+		b.WriteString("- The raw TCP echo runs every uncompressed cell, the text cells too (the\n" +
+			"  same bytes, unframed): each cell's ceiling is measured beside the libraries.\n")
+	} else {
+		b.WriteString("- The raw TCP echo runs the binary cells only and is the ceiling of the text\n" +
+			"  cells too.\n")
+	}
 	b.WriteString("- " + r.pinning())
 	return b.String()
 }
@@ -216,7 +233,7 @@ func (r *results) peers() []string {
 }
 
 // cellOf returns library lib's result in cell c: its fastest mode, or
-// for the ceiling its binary twin.
+// the ceiling's (see ceilingOf).
 func (r *results) cellOf(lib string, c cellInfo) *echoResult {
 	if lib == ceiling {
 		return r.ceilingOf(c)

@@ -230,6 +230,58 @@ func TestCompressedCells(t *testing.T) {
 	}
 }
 
+// TestCeiling checks that the raw TCP echo runs in every uncompressed
+// cell, text too, and that a text cell's ceiling is its own measurement,
+// its binary twin's only in a run that has none (before the echo ran the
+// text cells).
+func TestCeiling(t *testing.T) {
+	bin := cell{mode: roundTrip, conns: 64, size: 16}
+	text := cell{mode: roundTrip, conns: 64, size: 16, text: true}
+	tcp := variants(nil)[0]
+	if tcp.lib != ceiling {
+		t.Fatalf("variants(nil)[0] = %s, want the ceiling", tcp)
+	}
+	for _, c := range []cell{bin, text} {
+		if !runs(tcp, c) {
+			t.Errorf("runs(%s, %s) = false, want true", tcp, c.key())
+		}
+	}
+	info := func(c cell) cellInfo {
+		return cellInfo{Key: c.key(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text}
+	}
+	tests := []struct {
+		name     string
+		measured map[string]int64 // cell key: the TCP echo's msgs per round
+		c        cell
+		want     int64 // 0: no ceiling
+	}{
+		{"binary", map[string]int64{bin.key(): 60000, text.key(): 50000}, bin, 60000},
+		{"text, its own", map[string]int64{bin.key(): 60000, text.key(): 50000}, text, 50000},
+		{"text, an older run", map[string]int64{bin.key(): 60000}, text, 60000},
+		{"binary, none", map[string]int64{text.key(): 50000}, bin, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &results{Variants: []string{tcp.String()}, Echo: map[string]map[string]*echoResult{tcp.String(): {}}}
+			for k, msgs := range tc.measured {
+				r.Echo[tcp.String()][k] = fakeResult(msgs, 5)
+			}
+			var got int64
+			if e := r.ceilingOf(info(tc.c)); e != nil {
+				got = e.Result.Rounds[0].Msgs
+			}
+			if got != tc.want {
+				t.Errorf("ceilingOf(%s) measured %d msgs a round, want %d", tc.c.key(), got, tc.want)
+			}
+			r.Cells = []cellInfo{info(bin), info(text)}
+			_, own := tc.measured[text.key()]
+			if got := r.textCeilings(); got != own {
+				t.Errorf("textCeilings() = %v, want %v", got, own)
+			}
+		})
+	}
+}
+
 func TestVariantNames(t *testing.T) {
 	for _, v := range variants(nil) {
 		if got := libOf(v.String()); got != v.lib {

@@ -5,7 +5,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/wirefast/websocket/bench/echo"
 	"github.com/wirefast/websocket/bench/internal/load"
 )
 
@@ -139,15 +138,13 @@ func runEcho(o *options, vs []variant, cs []cell, res *results) {
 	}
 }
 
-// runs reports whether variant v runs in cell c: the raw TCP echo knows
-// no message types, so it runs the binary cells only, and its result
-// serves as the ceiling of the text cells too; compressed cells run on
-// the variants that can compress.
+// runs reports whether variant v runs in cell c: every variant runs the
+// uncompressed cells, the raw TCP echo too (for a text cell it echoes the
+// text's bytes, unframed, so that the ceiling of each cell is measured
+// beside the libraries in it rather than in its binary twin a few seconds
+// earlier); compressed cells run on the variants that can compress.
 func runs(v variant, c cell) bool {
-	if c.compress {
-		return v.deflate
-	}
-	return v.proto != echo.ProtoTCP || !c.text
+	return !c.compress || v.deflate
 }
 
 // runEchoPhase starts a server per variant, pinned to cpu unless it is
@@ -228,17 +225,17 @@ func (r *results) best(lib, key string) (string, *echoResult) {
 	return bestV, bestE
 }
 
-// ceilingOf returns the raw TCP echo's result for cell c: its binary
-// twin for a text cell, none for a compressed cell.
+// ceilingOf returns the raw TCP echo's result for cell c, none for a
+// compressed cell. A text cell of a run made before the echo ran the text
+// cells has none of its own: its binary twin's stands in.
 func (r *results) ceilingOf(c cellInfo) *echoResult {
 	if c.Compress {
 		return nil
 	}
-	key := c.Key
-	if c.Text {
-		key = cell{mode: c.Mode, conns: c.Conns, size: c.Size}.key()
+	if _, e := r.best(ceiling, c.Key); e != nil || !c.Text {
+		return e
 	}
-	_, e := r.best(ceiling, key)
+	_, e := r.best(ceiling, cell{mode: c.Mode, conns: c.Conns, size: c.Size}.key())
 	return e
 }
 
