@@ -1,9 +1,6 @@
 package deflate
 
-import (
-	"math/bits"
-	"slices"
-)
+import "math/bits"
 
 // A hcode is one entry of an encoding table: the code, bit-reversed so it
 // can be written least significant bit first, in the low 16 bits and its
@@ -19,6 +16,7 @@ func (c hcode) len() uint    { return uint(c >> 16) }
 // building one allocates nothing.
 type huffBuilder struct {
 	keys  [numLitLen]uint32 // freq<<9 | symbol, then weights and depths
+	tmp   [numLitLen]uint32 // the other half of sortKeys's passes
 	syms  [numLitLen]uint16 // the symbols of keys, sorted
 	freqs [numLitLen]uint32 // their frequencies
 	count [maxCodeLen + 1]uint16
@@ -32,9 +30,11 @@ type huffBuilder struct {
 // symbols of freq coded with it.
 func (hb *huffBuilder) build(freq []uint32, codes []hcode, maxBits int) (n, bits int) {
 	keys := hb.keys[:0]
+	var high uint32 // the bits set in any frequency
 	for sym, f := range freq {
 		if f != 0 {
 			keys = append(keys, f<<9|uint32(sym))
+			high |= f
 		}
 	}
 	for len(keys) < 2 {
@@ -45,7 +45,7 @@ func (hb *huffBuilder) build(freq []uint32, codes []hcode, maxBits int) (n, bits
 		}
 		keys = append(keys, sym)
 	}
-	slices.Sort(keys)
+	keys = hb.sortKeys(keys, high >= 1<<8)
 	for i, k := range keys {
 		hb.syms[i] = uint16(k & 511)
 		hb.freqs[i] = k >> 9
@@ -68,6 +68,44 @@ func (hb *huffBuilder) build(freq []uint32, codes []hcode, maxBits int) (n, bits
 	}
 	assignCodes(codes[:last+1], &hb.count)
 	return last + 1, bits
+}
+
+// sortKeys sorts keys, which are in ascending order of symbol, by
+// frequency (bits 9 and up, under 1<<16: a block has fewer symbols),
+// keeping the symbols' order among equal frequencies: a stable counting
+// sort on the frequency's low byte, then on its high byte if wide. The
+// result is keys sorted as numbers, in keys or hb.tmp.
+//
+// A comparison sort of the hundred or so keys of a small block
+// mispredicts a branch at nearly every step; this takes two passes over
+// them and one over 256 counters per byte.
+func (hb *huffBuilder) sortKeys(keys []uint32, wide bool) []uint32 {
+	out := hb.tmp[:len(keys)]
+	countingSort(out, keys, 9)
+	if !wide {
+		return out
+	}
+	countingSort(keys, out, 17)
+	return keys
+}
+
+// countingSort stores src into dst ordered by the byte at bit shift of
+// each key, stably.
+func countingSort(dst, src []uint32, shift uint) {
+	var pos [256]uint16
+	for _, k := range src {
+		pos[uint8(k>>shift)]++
+	}
+	sum := uint16(0)
+	for b, c := range pos {
+		pos[b] = sum
+		sum += c
+	}
+	for _, k := range src {
+		b := uint8(k >> shift)
+		dst[pos[b]] = k
+		pos[b]++
+	}
 }
 
 // lengths sets hb.count[l] to the number of codes of length l, 1 <= l <=

@@ -1,6 +1,10 @@
 package deflate
 
-import "testing"
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
 
 // TestHuffmanBuild checks that codes are length-limited, complete (the
 // Kraft sum is exactly 1) and canonical, on frequencies that push the
@@ -67,6 +71,46 @@ func TestHuffmanBuild(t *testing.T) {
 		tab := make([]uint32, litTableSize)
 		if !buildTable(lens, info, tab, litRoot, true) {
 			t.Errorf("%s: decoder rejects the code", tc.name)
+		}
+	}
+}
+
+// TestSortKeys checks the counting sort of build against slices.Sort:
+// frequencies under 256 (one pass) and up to a whole block's (two),
+// with ties, whose symbols must stay in ascending order.
+func TestSortKeys(t *testing.T) {
+	tests := []struct {
+		name    string
+		symbols int
+		maxFreq uint32
+	}{
+		{"narrow", numLitLen, 255},
+		{"ties", numLitLen, 3},
+		{"wide", numLitLen, maxBlock + 1},
+		{"wide-ties", numLitLen, 1<<8 + 2},
+		{"distances", numDist, 1 << 12},
+		{"two", 2, 1 << 15},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var hb huffBuilder
+	for _, tc := range tests {
+		for range 20 {
+			var keys []uint32
+			var high uint32
+			for sym := range tc.symbols {
+				f := rng.Uint32N(tc.maxFreq + 1)
+				if f == 0 {
+					continue
+				}
+				keys = append(keys, f<<9|uint32(sym))
+				high |= f
+			}
+			want := slices.Sorted(slices.Values(keys))
+			copy(hb.keys[:], keys)
+			got := hb.sortKeys(hb.keys[:len(keys)], high >= 1<<8)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: sortKeys(%v) = %v, want %v", tc.name, keys, got, want)
+			}
 		}
 	}
 }
