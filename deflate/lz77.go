@@ -33,10 +33,11 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 	for i <= sLimit {
 		// Look for a match, stepping faster the longer none is found.
 		skip := 32
-		cv := load32(p, i)
+		u := probe(p, i, wide)
+		cv := uint32(u)
 		var cand int
 		for {
-			h := hashAt(p, i, cv, shift, wide)
+			h := hashOf(u, shift, wide)
 			cur := uint16(pos + uint64(i))
 			d := int(cur - tab[h])
 			tab[h] = cur
@@ -56,7 +57,8 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 			if i > sLimit {
 				goto done
 			}
-			cv = load32(p, i)
+			u = probe(p, i, wide)
+			cv = uint32(u)
 		}
 
 		maxLen := min(maxMatch, be-i)
@@ -78,7 +80,7 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 			break
 		}
 		// Index the position before the next search, inside the match.
-		tab[hashAt(p, i-1, load32(p, i-1), shift, wide)] = uint16(pos + uint64(i-1))
+		tab[hashOf(probe(p, i-1, wide), shift, wide)] = uint16(pos + uint64(i-1))
 	}
 done:
 	s.seqs = append(seqs, seq{lits: uint32(be - nextEmit)})
@@ -236,12 +238,21 @@ func (e *Encoder) best(p []byte, i, be int) (cand, length int) {
 	return cand, length
 }
 
-// hashAt returns the table index of position i of p, whose first 4
-// bytes are cv: the hash of its 6 bytes (i+8 <= len(p)) if wide, else
-// of cv.
-func hashAt(p []byte, i int, cv uint32, shift uint, wide bool) uint32 {
+// probe returns the bytes at index i of p that a position's hash covers,
+// least significant first: 8 of them if wide (i+8 <= len(p)), else 4.
+// The first 4 are the match candidate's test.
+func probe(p []byte, i int, wide bool) uint64 {
 	if wide {
-		return hash6(load64(p, i), shift)
+		return load64(p, i)
 	}
-	return hash4(cv, shift)
+	return uint64(load32(p, i))
+}
+
+// hashOf returns the table index of a position whose probe is u: the
+// hash of its 6 low bytes if wide, else of its 4.
+func hashOf(u uint64, shift uint, wide bool) uint32 {
+	if wide {
+		return hash6(u, shift)
+	}
+	return hash4(uint32(u), shift)
 }
