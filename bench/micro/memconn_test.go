@@ -82,10 +82,13 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.nc, bufio.NewReadWriter(bufio.NewReaderSize(w.nc, 4096), bufio.NewWriterSize(w.nc, 4096)), nil
 }
 
+// frameKey is the masking key of the frames the readers read.
+var frameKey = [4]byte{0x12, 0x34, 0x56, 0x78}
+
 // frames returns copies of a masked message of payload, back to back, at
 // least 64 KiB of them, as a client sends them.
 func frames(op byte, payload []byte) []byte {
-	frame := rawws.AppendFrame(nil, op, payload, true, [4]byte{0x12, 0x34, 0x56, 0x78})
+	frame := rawws.AppendFrame(nil, op, payload, true, frameKey)
 	return bytes.Repeat(frame, max(1, (64<<10)/len(frame)))
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/wirefast/websocket"
 	"github.com/wirefast/websocket/bench/internal/load"
 	"github.com/wirefast/websocket/bench/internal/rawws"
+	"github.com/wirefast/websocket/mask"
 )
 
 // readLimit is the largest message the readers accept, in bytes.
@@ -244,6 +245,18 @@ func wirefastReceive(tb testing.TB, nc *memConn, on func([]byte) bool) {
 	<-ended
 }
 
+// readUnmasked reads the next frame into buf, which holds exactly one,
+// and unmasks its payload of size bytes in place, returning the payload:
+// BenchmarkReadFrame's floor-unmask.
+func readUnmasked(nc *memConn, buf []byte, size int) ([]byte, error) {
+	if _, err := io.ReadFull(nc, buf); err != nil {
+		return nil, err
+	}
+	p := buf[len(buf)-size:]
+	mask.Apply(frameKey, 0, p)
+	return p, nil
+}
+
 // readCases are the messages read.
 var readCases = []struct {
 	name string
@@ -275,6 +288,19 @@ func TestReadFrame(t *testing.T) {
 				}
 			})
 		}
+		t.Run("floor-unmask/"+rc.name, func(t *testing.T) {
+			nc := newMemConn(nil, frames(rc.op, payload))
+			buf := make([]byte, frameLen(rc.op, payload))
+			for i := range 3 {
+				got, err := readUnmasked(nc, buf, rc.size)
+				if err != nil {
+					t.Fatalf("frame %d: %v", i, err)
+				}
+				if !bytes.Equal(got, payload) {
+					t.Fatalf("frame %d: the unmasked payload differs from the one sent", i)
+				}
+			}
+		})
 		for _, r := range pushReaders {
 			t.Run(r.name+"/"+rc.name, func(t *testing.T) {
 				n := 0
@@ -310,7 +336,7 @@ func TestReadFrame(t *testing.T) {
 // branches per frame; it also skips the context handling and the read
 // lock that let Close run concurrently with a wirefast read. Both read
 // through a buffer: gobwas a 4 KiB bufio.Reader, wirefast 16 KiB, filled
-// at most 4 KiB at a time while frames are large (readBuf.large), so
+// at most 1 KiB at a time while frames are large (readBuf.large), so
 // neither copies a large payload twice.
 func BenchmarkReadFrame(b *testing.B) {
 	for _, rc := range readCases {
@@ -348,6 +374,23 @@ func BenchmarkReadFrame(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := io.ReadFull(nc, buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("floor-unmask/"+rc.name, func(b *testing.B) {
+			// The floor, then one unmasking pass over each payload in
+			// place with wirefast's mask package, the fastest here: the
+			// least a reader that unmasks pays, since the copy out of the
+			// connection (a system call's, on a socket) cannot unmask as
+			// it goes. Copying out of a buffer and unmasking in one pass
+			// costs as much as this second pass, not less.
+			nc := newMemConn(nil, stream)
+			buf := make([]byte, frameLen(rc.op, payload))
+			b.SetBytes(int64(rc.size))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := readUnmasked(nc, buf, rc.size); err != nil {
 					b.Fatal(err)
 				}
 			}

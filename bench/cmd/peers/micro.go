@@ -162,8 +162,8 @@ func (r *results) microTables(h string) string {
 		b.WriteString("Not run.\n")
 		return b.String()
 	}
-	b.WriteString("`go test -bench` in bench/micro (compiled once, then every benchmark run once per round, the rounds in sequence), medians over the rounds. Frame read: a server reading masked messages from memory through each library's read API (MB/s of payload, allocs/op); wirefast, gws and gobwas validate the text, gorilla, coder and x/net do not. wirefast is read two ways: ReadInto (a pull loop, like gorilla, coder, gobwas and x/net) and receive mode (Conn.Receive, a handler per message, like gws's event API and the receive-raw echo server); the ratio takes the faster. Floor: the copy of each frame out of the connection alone, which every reader pays before any parsing or unmasking; floor ÷ fastest peer is the most any reader could reach against that peer.\n\n")
-	t := newTable(append(append([]string{"message"}, allReads...), "wirefast ÷ fastest peer", "floor", "floor ÷ fastest peer")...)
+	b.WriteString("`go test -bench` in bench/micro (compiled once, then every benchmark run once per round, the rounds in sequence), medians over the rounds. Frame read: a server reading masked messages from memory through each library's read API (MB/s of payload, allocs/op); wirefast, gws and gobwas validate the text, gorilla, coder and x/net do not. wirefast is read two ways: ReadInto (a pull loop, like gorilla, coder, gobwas and x/net) and receive mode (Conn.Receive, a handler per message, like gws's event API and the receive-raw echo server); the ratio takes the faster. Floor: the copy of each frame out of the connection alone, which every reader pays before any parsing or unmasking; floor ÷ fastest peer is the most any reader could reach against that peer. Floor + unmask: the floor and one unmasking pass in place (wirefast's mask), the least a reader that unmasks pays, since the copy out of a socket cannot unmask as it goes; the most a reader that unmasks could reach, before any parsing or validation.\n\n")
+	t := newTable(append(append([]string{"message"}, allReads...), "wirefast ÷ fastest peer", "floor", "floor ÷ fastest peer", "floor + unmask", "÷ fastest peer")...)
 	for _, c := range readCases {
 		row := []string{c}
 		for _, l := range allReads {
@@ -181,10 +181,12 @@ func (r *results) microTables(h string) string {
 		} else {
 			row = append(row, "–")
 		}
-		if floor, ok := r.micro("BenchmarkReadFrame/floor/" + c); ok && bestPeer > 0 {
-			row = append(row, num(floor.MBs), ratio(floor.MBs/bestPeer))
-		} else {
-			row = append(row, "–", "–")
+		for _, f := range []string{"floor", "floor-unmask"} {
+			if floor, ok := r.micro("BenchmarkReadFrame/" + f + "/" + c); ok && bestPeer > 0 {
+				row = append(row, num(floor.MBs), ratio(floor.MBs/bestPeer))
+			} else {
+				row = append(row, "–", "–")
+			}
 		}
 		t.add(row...)
 	}

@@ -77,7 +77,11 @@ func (r *results) targets(h string) string {
 			best := p.MBs
 			read := fmt.Sprintf("%s %s (%s), %s allocs/op", c, ratio(o.MBs/best), api, num(o.Allocs))
 			if floor, ok := r.micro("BenchmarkReadFrame/floor/" + c); ok {
-				read += fmt.Sprintf(" (the copy alone: %s)", ratio(floor.MBs/best))
+				read += fmt.Sprintf(" (the copy alone: %s", ratio(floor.MBs/best))
+				if fu, ok := r.micro("BenchmarkReadFrame/floor-unmask/" + c); ok {
+					read += fmt.Sprintf("; copy and unmask: %s", ratio(fu.MBs/best))
+				}
+				read += ")"
 			}
 			reads = append(reads, read)
 		}
