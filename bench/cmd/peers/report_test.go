@@ -57,6 +57,8 @@ func fakeResults() *results {
 	res.Echo["wirefast/read-raw"][slow.key()] = fakeResult(100, 500)
 	res.Echo["gorilla/readmessage"][slow.key()] = fakeResult(100, 700)
 	res.Echo["gws/event"][slow.key()] = newEchoResult(nil, errString("connection reset"))
+	// The raw TCP echo of its binary twin is no faster: the cell is bound.
+	res.Echo["tcp/copy"][cell{mode: pipelined, conns: 64, size: 1 << 20}.key()] = fakeResult(110, 300)
 	// The compressed cell: no ceiling; wirefast and gorilla compress.
 	for _, e := range []struct {
 		v         string
@@ -95,6 +97,52 @@ func fakeResults() *results {
 	return res
 }
 
+// TestVerdict checks that the lower server CPU meets the echo target
+// only in a cell the raw TCP echo shows bound, and never in a compressed
+// cell, which has no ceiling.
+func TestVerdict(t *testing.T) {
+	leaner := cell{mode: pipelined, conns: 64, size: 1 << 20, text: true} // wirefast 500 µs, gorilla 700
+	twin := cell{mode: pipelined, conns: 64, size: 1 << 20}.key()
+	for _, tc := range []struct {
+		name string
+		tcp  *echoResult // the ceiling of the cell, nil for none
+		want string
+	}{
+		{"bound", fakeResult(110, 300), "met (CPU)"}, // 110 < 1.2 × 100
+		{"not bound", fakeResult(130, 300), "no"},    // the echo ran 1.3× faster
+		{"no ceiling", nil, "no"},                    // nothing shows the cell bound
+		{"ceiling failed", newEchoResult(nil, errString("x")), "no"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := fakeResults()
+			delete(res.Echo["tcp/copy"], twin)
+			if tc.tcp != nil {
+				res.Echo["tcp/copy"][twin] = tc.tcp
+			}
+			for _, c := range res.Cells {
+				if c.Key == leaner.key() {
+					if got := res.verdict(c); got != tc.want {
+						t.Errorf("verdict = %q, want %q", got, tc.want)
+					}
+					return
+				}
+			}
+			t.Fatal("no such cell")
+		})
+	}
+	// The compressed cell is 1.5× gorilla by msgs/s; at 1.1× and 0.6×
+	// the CPU it would still miss, having no ceiling.
+	res := fakeResults()
+	for _, c := range res.Cells {
+		if c.Compress {
+			res.Echo["wirefast/read-raw"][c.Key] = fakeResult(6600, 50)
+			if got := res.verdict(c); got != "no" {
+				t.Errorf("compressed cell at 1.1× and 0.6× the CPU: verdict = %q, want no", got)
+			}
+		}
+	}
+}
+
 // fakeIdleConns is the connection count of the fake idle results.
 const fakeIdleConns = 1000
 
@@ -120,7 +168,7 @@ func TestReport(t *testing.T) {
 		"| rt c=1 16B binary | 30.0k ±0% | 27.0k ±0% | 21.0k ±0% | 22.0k ±0% | 1.23× (gws) |",
 		"| rt c=1 16B binary | receive-raw | 27.0k ±0% |", // fastest mode chosen
 		"met (msgs/s)", // 27k ≥ 1.2 × 22k
-		"| pipe c=64 1MiB text | – | 100 ±0% | 100 ±0% | error | 1.00× (gorilla) |", // no tcp twin, gws failed
+		"| pipe c=64 1MiB text | 110 ±0% | 100 ±0% | 100 ±0% | error | 1.00× (gorilla) |", // the binary twin's ceiling, gws failed
 		"met (CPU)", // 500 ≤ 0.8 × 700
 		"| gorilla | nextreader | 17.0 | 20.0 | 16.0 | 18.0 |",
 		"0.12× idle, 0.15× after one echo (target ≤ 0.5×)",
