@@ -25,8 +25,10 @@ type seq struct {
 // length of one call, so it costs nothing between calls.
 type encScratch struct {
 	seqs      []seq
-	litFreq   [numLitLen]uint32
+	litFreq   [numLitLen]uint32 // the block's symbols, counted by the parser
 	distFreq  [numDist]uint32
+	nlits     int // literals in the block
+	nmatches  int // matches in the block
 	litCodes  [numLitLen]hcode
 	distCodes [numDist]hcode
 	clFreq    [numCodeLen]uint32
@@ -86,7 +88,7 @@ const (
 // smallest of a stored, a fixed Huffman and a dynamic Huffman block.
 func (e *Encoder) writeBlock(dst []byte, s *encScratch, p []byte, start, end int) []byte {
 	n := end - start
-	nlits, nmatches := s.histogram(p, start)
+	nlits, nmatches := s.nlits, s.nmatches
 
 	// Bits common to the fixed and dynamic codes: the block type and the
 	// extra bits of lengths and distances.
@@ -170,14 +172,15 @@ func (e *Encoder) writeBlock(dst []byte, s *encScratch, p []byte, start, end int
 const dynamicMin = 64
 
 // histogram counts the symbols of the sequences in s.seqs, whose
-// literals start at p[start], including one end of block, and returns the
-// number of literals and of matches.
+// literals start at p[start], including one end of block, and sets
+// s.nlits and s.nmatches. lz77 counts as it parses instead.
 //
 // Most runs of literals between matches are short, and a loop over each
 // would mispredict its exit at nearly every sequence: the first three
 // literals of a run are counted without a branch on the run's length
 // (adding 0 for the ones it does not have), and a loop counts the rest.
-func (s *encScratch) histogram(p []byte, start int) (nlits, nmatches int) {
+func (s *encScratch) histogram(p []byte, start int) {
+	nlits, nmatches := 0, 0
 	clear(s.litFreq[:])
 	clear(s.distFreq[:])
 	lit := &s.litFreq
@@ -203,7 +206,7 @@ func (s *encScratch) histogram(p []byte, start int) (nlits, nmatches int) {
 		}
 	}
 	lit[endOfBlock]++
-	return nlits, nmatches
+	s.nlits, s.nmatches = nlits, nmatches
 }
 
 // atLeast returns 1 if n >= k, else 0, without a branch.

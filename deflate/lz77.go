@@ -15,8 +15,17 @@ import (
 // (Level 1, as flate's BestSpeed). Matches stay inside p[bs:be]. A wide
 // table hashes 6 bytes of the 8 loaded, so no match starts in the last 7
 // bytes of p.
+//
+// It also counts the block's symbols, as histogram would after it: the
+// search waits on its table loads, and the counting, done while a run's
+// literals are still in the cache, fills that time instead of a pass of
+// its own.
 func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 	seqs := s.seqs[:0]
+	clear(s.litFreq[:])
+	clear(s.distFreq[:])
+	lit := &s.litFreq
+	nlits := 0
 	st := e.st
 	tab := st.tab
 	shift := 32 - st.tabBits
@@ -73,7 +82,21 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 		} else {
 			l = minMatch + e.histMatchLen(p, cand+minMatch, i+minMatch, maxLen-minMatch)
 		}
-		seqs = append(seqs, seq{lits: uint32(i - nextEmit), mlen: uint16(l), dist: uint16(i - cand)})
+		// The first three literals of the run without a branch on its
+		// length, as in histogram; i+2 is inside p.
+		nl := i - nextEmit
+		lit[p[nextEmit]] += atLeast(nl, 1)
+		lit[p[nextEmit+1]] += atLeast(nl, 2)
+		lit[p[nextEmit+2]] += atLeast(nl, 3)
+		if nl > 3 {
+			for _, b := range p[nextEmit+3 : i] {
+				lit[b]++
+			}
+		}
+		nlits += nl
+		lit[257+int(lenCode[l])]++
+		s.distFreq[distCode(i-cand)]++
+		seqs = append(seqs, seq{lits: uint32(nl), mlen: uint16(l), dist: uint16(i - cand)})
 		i += l
 		nextEmit = i
 		if i > sLimit {
@@ -83,6 +106,12 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 		tab[hashOf(probe(p, i-1, wide), shift, wide)] = uint16(pos + uint64(i-1))
 	}
 done:
+	for _, b := range p[nextEmit:be] {
+		lit[b]++
+	}
+	lit[endOfBlock]++
+	s.nlits = nlits + be - nextEmit
+	s.nmatches = len(seqs)
 	s.seqs = append(seqs, seq{lits: uint32(be - nextEmit)})
 }
 
@@ -184,6 +213,7 @@ func (e *Encoder) lz77Lazy(s *encScratch, p []byte, bs, be int) {
 		nextEmit = i
 	}
 	s.seqs = append(seqs, seq{lits: uint32(be - nextEmit)})
+	s.histogram(p, bs)
 }
 
 // bucket returns the index of the two-entry bucket for the 4 bytes u.

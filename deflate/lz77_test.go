@@ -93,3 +93,52 @@ func TestStatePoolClean(t *testing.T) {
 		}
 	}
 }
+
+// TestLZ77Counts checks the symbol counts lz77 makes as it parses against
+// histogram's count of the same sequences: a symbol counted too rarely
+// would get no code, one counted too often a worse one. Inputs: the
+// corpus, incompressible and constant bytes, short ones, whole messages
+// (the wide table) and pieces that match into the window of a previous
+// message (context takeover).
+func TestLZ77Counts(t *testing.T) {
+	inputs := map[string][]byte{
+		"zeros":  make([]byte, 3000),
+		"random": xorshift(5000, 7),
+		"tiny":   []byte("abcabcab"),
+		"short":  []byte("abcdabcdabcdabcd"),
+	}
+	for _, kind := range corpusKinds {
+		for _, size := range []int{64, 1 << 10, 16 << 10, 40 << 10} {
+			inputs[fmt.Sprintf("%s/%d", kind, size)] = corpusMessages(kind, size, 1)[0]
+		}
+	}
+	for name, p := range inputs {
+		for _, takeover := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/takeover=%v", name, takeover), func(t *testing.T) {
+				e := NewEncoder(maxWindowBits, takeover, BestSpeed)
+				whole := !takeover
+				if takeover {
+					e.Compress(nil, p[:len(p)/2]) // history to match into
+				}
+				if e.st == nil {
+					e.st = getState(e.wbits, e.tableBits(len(p), whole))
+					e.st.wide = whole
+				}
+				s := new(encScratch)
+				for off := 0; off < len(p); off += maxBlock {
+					end := min(off+maxBlock, len(p))
+					e.lz77(s, p, off, end)
+					lit, dist, nlits, nmatches := s.litFreq, s.distFreq, s.nlits, s.nmatches
+					s.histogram(p, off)
+					if lit != s.litFreq || dist != s.distFreq || nlits != s.nlits || nmatches != s.nmatches {
+						t.Fatalf("block at %d: lz77 counted %d literals, %d matches; histogram %d, %d (or the frequencies differ)",
+							off, nlits, nmatches, s.nlits, s.nmatches)
+					}
+					if nmatches == 0 && len(p) > 1000 && name != "random" {
+						t.Errorf("block at %d: no matches found", off)
+					}
+				}
+			})
+		}
+	}
+}
