@@ -83,7 +83,10 @@ func (e *Encoder) lz77(s *encScratch, p []byte, bs, be int) {
 			l = minMatch + e.histMatchLen(p, cand+minMatch, i+minMatch, maxLen-minMatch)
 		}
 		// The first three literals of the run without a branch on its
-		// length, as in histogram; i+2 is inside p.
+		// length, as in histogram; i+2 is inside p. This is histogram's
+		// loop body written out again: shared as a method, which is too
+		// big to inline, the call per sequence made Compress 2.4 %
+		// slower at 16 KiB (bench/micro, eight rounds, p = 0.015).
 		nl := i - nextEmit
 		lit[p[nextEmit]] += atLeast(nl, 1)
 		lit[p[nextEmit+1]] += atLeast(nl, 2)
