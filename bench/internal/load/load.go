@@ -72,6 +72,9 @@ type Round struct {
 	Msgs      int64   `json:"msgs"`       // messages echoed
 	Seconds   float64 `json:"seconds"`    // wall time
 	ServerCPU float64 `json:"server_cpu"` // server CPU seconds, user + system
+	// ServerSys is the part of ServerCPU spent in the kernel (stime).
+	// Results written before it was recorded lack it (0).
+	ServerSys float64 `json:"server_sys,omitempty"`
 	ClientCPU float64 `json:"client_cpu"` // load generator CPU seconds
 }
 
@@ -112,6 +115,21 @@ func (r *Result) CPUPerMsg() (server, client float64) {
 		return 0, 0
 	}
 	return server / float64(msgs) * 1e6, client / float64(msgs) * 1e6
+}
+
+// SysPerMsg returns the server's CPU time in the kernel per message, in
+// µs, over all rounds together; 0 for results that did not record it.
+func (r *Result) SysPerMsg() float64 {
+	var msgs int64
+	var sys float64
+	for _, rd := range r.Rounds {
+		msgs += rd.Msgs
+		sys += rd.ServerSys
+	}
+	if msgs == 0 {
+		return 0
+	}
+	return sys / float64(msgs) * 1e6
 }
 
 func (c *Config) check() error {
@@ -302,7 +320,8 @@ func (l *run) measure(workers []*worker) (*Result, error) {
 		res.Rounds[r] = Round{
 			Msgs:      b.msgs - a.msgs,
 			Seconds:   float64(b.t-a.t) / 1e9,
-			ServerCPU: float64(b.serverTicks-a.serverTicks) / procstat.TicksPerSecond,
+			ServerCPU: float64(b.server.Total()-a.server.Total()) / procstat.TicksPerSecond,
+			ServerSys: float64(b.server.System-a.server.System) / procstat.TicksPerSecond,
 			ClientCPU: float64(b.clientCPU-a.clientCPU) / 1e6,
 		}
 	}
@@ -338,10 +357,10 @@ func (l *run) sleep(d time.Duration) bool {
 
 // snapshot is the state of the counters at a round boundary.
 type snapshot struct {
-	t           int64 // ns since base
-	msgs        int64
-	serverTicks int64
-	clientCPU   int64 // µs
+	t         int64 // ns since base
+	msgs      int64
+	server    procstat.Ticks
+	clientCPU int64 // µs
 }
 
 func (l *run) snapshot(workers []*worker) (snapshot, error) {
@@ -351,7 +370,7 @@ func (l *run) snapshot(workers []*worker) (snapshot, error) {
 	}
 	if l.cfg.PID > 0 {
 		var err error
-		if s.serverTicks, err = procstat.CPUTicks(l.cfg.PID); err != nil {
+		if s.server, err = procstat.CPUTicks(l.cfg.PID); err != nil {
 			return s, err
 		}
 	}

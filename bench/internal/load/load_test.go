@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"strings"
@@ -110,8 +111,8 @@ func TestRun(t *testing.T) {
 			var msgs int64
 			for _, r := range res.Rounds {
 				msgs += r.Msgs
-				if r.Seconds <= 0 || r.ServerCPU < 0 || r.ClientCPU < 0 {
-					t.Errorf("round %+v: want positive time and non-negative CPU", r)
+				if r.Seconds <= 0 || r.ServerCPU < 0 || r.ClientCPU < 0 || r.ServerSys < 0 || r.ServerSys > r.ServerCPU {
+					t.Errorf("round %+v: want positive time, non-negative CPU, and the server's system time part of its CPU", r)
 				}
 			}
 			if msgs == 0 || res.Samples == 0 || res.P50 <= 0 || res.P99 < res.P50 {
@@ -127,6 +128,32 @@ func TestRun(t *testing.T) {
 					res.SentWire, res.EchoWire, cfg.Size)
 			}
 		})
+	}
+}
+
+// TestCPUPerMsg checks the per-message CPU figures, summed over rounds
+// before dividing, including results written before ServerSys existed.
+func TestCPUPerMsg(t *testing.T) {
+	tests := []struct {
+		name                string
+		rounds              []load.Round
+		server, client, sys float64 // µs per message
+	}{
+		{"two rounds", []load.Round{
+			{Msgs: 1000, Seconds: 1, ServerCPU: 0.01, ServerSys: 0.008, ClientCPU: 0.02},
+			{Msgs: 3000, Seconds: 1, ServerCPU: 0.03, ServerSys: 0.024, ClientCPU: 0.02},
+		}, 10, 10, 8},
+		{"no system time recorded", []load.Round{{Msgs: 100, Seconds: 1, ServerCPU: 0.001}}, 10, 0, 0},
+		{"no messages", []load.Round{{Seconds: 1, ServerCPU: 0.01, ServerSys: 0.01}}, 0, 0, 0},
+	}
+	for _, tc := range tests {
+		r := load.Result{Rounds: tc.rounds}
+		server, client := r.CPUPerMsg()
+		sys := r.SysPerMsg()
+		const eps = 1e-9
+		if math.Abs(server-tc.server) > eps || math.Abs(client-tc.client) > eps || math.Abs(sys-tc.sys) > eps {
+			t.Errorf("%s: CPUPerMsg = %v, %v, SysPerMsg = %v; want %v, %v, %v", tc.name, server, client, sys, tc.server, tc.client, tc.sys)
+		}
 	}
 }
 

@@ -17,39 +17,48 @@ const TicksPerSecond = 100
 // the kernel's format.
 var ErrFormat = errors.New("procstat: unexpected format")
 
-// CPUTicks returns the CPU time process pid has used so far, user plus
-// system, in ticks of 1/TicksPerSecond seconds, all threads included.
-func CPUTicks(pid int) (int64, error) {
+// Ticks are a process's CPU times in ticks of 1/TicksPerSecond seconds,
+// all threads included.
+type Ticks struct {
+	User   int64 // utime: running the program's own code
+	System int64 // stime: in the kernel on its behalf (system calls, faults)
+}
+
+// Total returns User + System.
+func (t Ticks) Total() int64 { return t.User + t.System }
+
+// CPUTicks returns the CPU time process pid has used so far.
+func CPUTicks(pid int) (Ticks, error) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return 0, fmt.Errorf("procstat: %w", err)
+		return Ticks{}, fmt.Errorf("procstat: %w", err)
 	}
 	return ParseStat(b)
 }
 
-// ParseStat returns utime + stime from the contents of /proc/PID/stat.
+// ParseStat returns utime and stime from the contents of /proc/PID/stat.
 // The command name, in parentheses, may hold spaces and parentheses, so
 // fields are counted from the last ')'.
-func ParseStat(b []byte) (int64, error) {
+func ParseStat(b []byte) (Ticks, error) {
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0, fmt.Errorf("%w: no command name", ErrFormat)
+		return Ticks{}, fmt.Errorf("%w: no command name", ErrFormat)
 	}
 	// After ")": state(3) ppid(4) ... utime(14) stime(15).
 	f := bytes.Fields(b[i+1:])
 	const utime, stime = 14 - 3, 15 - 3
 	if len(f) <= stime {
-		return 0, fmt.Errorf("%w: %d fields", ErrFormat, len(f)+2)
+		return Ticks{}, fmt.Errorf("%w: %d fields", ErrFormat, len(f)+2)
 	}
 	u, err1 := strconv.ParseInt(string(f[utime]), 10, 64)
 	s, err2 := strconv.ParseInt(string(f[stime]), 10, 64)
 	// A machine-lifetime of ticks fits in far less than 2^53; bounding
-	// each keeps the sum from overflowing.
+	// each keeps their sum from overflowing.
 	const maxTicks = 1 << 53
 	if err1 != nil || err2 != nil || u < 0 || s < 0 || u > maxTicks || s > maxTicks {
-		return 0, fmt.Errorf("%w: utime %q stime %q", ErrFormat, f[utime], f[stime])
+		return Ticks{}, fmt.Errorf("%w: utime %q stime %q", ErrFormat, f[utime], f[stime])
 	}
-	return u + s, nil
+	return Ticks{User: u, System: s}, nil
 }
 
 // RSS returns the resident set size of process pid (VmRSS), in bytes.

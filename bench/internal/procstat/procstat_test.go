@@ -10,21 +10,21 @@ func TestParseStat(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
-		want    int64
+		want    Ticks
 		wantErr error
 	}{
-		{"plain", "1234 (echo-gws) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 37 0 0 20 0 4 0 100 0 0", 287, nil},
-		{"name with spaces and parens", "77 (a) b (c)) R 1 77 77 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0", 11, nil},
-		{"no name", "1234 S 1 2 3", 0, ErrFormat},
-		{"short", "1 (x) S 1 2 3", 0, ErrFormat},
-		{"not a number", "1 (x) S 1 1 1 0 -1 0 0 0 0 0 u s 0", 0, ErrFormat},
-		{"negative", "1 (x) S 1 1 1 0 -1 0 0 0 0 0 -5 1 0", 0, ErrFormat},
+		{"plain", "1234 (echo-gws) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 37 0 0 20 0 4 0 100 0 0", Ticks{User: 250, System: 37}, nil},
+		{"name with spaces and parens", "77 (a) b (c)) R 1 77 77 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0", Ticks{User: 5, System: 6}, nil},
+		{"no name", "1234 S 1 2 3", Ticks{}, ErrFormat},
+		{"short", "1 (x) S 1 2 3", Ticks{}, ErrFormat},
+		{"not a number", "1 (x) S 1 1 1 0 -1 0 0 0 0 0 u s 0", Ticks{}, ErrFormat},
+		{"negative", "1 (x) S 1 1 1 0 -1 0 0 0 0 0 -5 1 0", Ticks{}, ErrFormat},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseStat([]byte(tc.in))
 			if got != tc.want || !errors.Is(err, tc.wantErr) {
-				t.Errorf("ParseStat(%q) = %d, %v; want %d, %v", tc.in, got, err, tc.want, tc.wantErr)
+				t.Errorf("ParseStat(%q) = %+v, %v; want %+v, %v", tc.in, got, err, tc.want, tc.wantErr)
 			}
 		})
 	}
@@ -60,8 +60,8 @@ func TestSelf(t *testing.T) {
 		t.Skip("no /proc on this system")
 	}
 	ticks, err := CPUTicks(os.Getpid())
-	if err != nil || ticks < 0 {
-		t.Errorf("CPUTicks(self) = %d, %v; want >= 0, nil", ticks, err)
+	if err != nil || ticks.User < 0 || ticks.System < 0 {
+		t.Errorf("CPUTicks(self) = %+v, %v; want both >= 0, nil", ticks, err)
 	}
 	rss, err := RSS(os.Getpid())
 	if err != nil || rss < 1<<20 {
