@@ -94,7 +94,8 @@ then %d rounds of %s; msgs/s is the median over the rounds and ± the spread
 before a message is written to the end of its echo, p50 and p99 over all rounds.
 Server CPU µs/msg is the server's utime + stime from /proc/PID/stat (10 ms
 ticks) over all rounds divided by the messages echoed: the figure that still
-discriminates when the client or the kernel saturates first.
+discriminates when the client or the kernel saturates first. Its stime part,
+the time in the kernel, has a table of its own where the run recorded it.
 
 - rt: one message in flight per connection (round trip). pipe: a window of up
   to %d messages in flight per connection, cut so that at most %d KiB are in
@@ -207,6 +208,10 @@ func (r *results) echoTables(h string) string {
 	}
 	b.WriteString(t.String())
 
+	if r.hasKernelTimes() {
+		b.WriteString(r.kernelTable(h, cols))
+	}
+
 	fmt.Fprintf(&b, "\n%s Latency p50 / p99, µs\n\n", h)
 	t = newTable(append([]string{"cell"}, cols...)...)
 	for _, c := range r.Cells {
@@ -219,6 +224,53 @@ func (r *results) echoTables(h string) string {
 	}
 	b.WriteString(t.String())
 	return b.String()
+}
+
+// kernelTable is the part of the server CPU spent in the kernel, per
+// cell and library, with the least of any server against the leanest
+// peer's whole CPU: over 0.8× in a bound cell, the CPU target is out of
+// every server's reach (see outOfReach).
+func (r *results) kernelTable(h string, cols []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s Server CPU in the kernel, µs per message (share of the server's CPU)\n\n", h)
+	b.WriteString("The stime part of the server CPU above. The last column is the least kernel time of any server in the cell, in any mode, " +
+		"divided by the leanest peer's whole CPU: where it is over 0.8× and the raw TCP echo runs under 1.2× the best peer, " +
+		"no server doing that kernel work could meet the echo target (\"out of reach\").\n\n")
+	t := newTable(append(append([]string{"cell"}, cols...), "least ÷ leanest peer's CPU")...)
+	for _, c := range r.Cells {
+		row := []string{c.Label}
+		for _, l := range cols {
+			e := r.cellOf(l, c)
+			row = append(row, r.cellText(e, func(e *echoResult) string {
+				if e.ServerSys == 0 || e.ServerCPU == 0 {
+					return "–"
+				}
+				return fmt.Sprintf("%s (%s)", num(e.ServerSys), pct(e.ServerSys/e.ServerCPU))
+			}))
+		}
+		lib, cpu := r.leanestPeerCPU(c.Key)
+		if floor := r.kernelFloor(c); floor > 0 && lib != "" {
+			row = append(row, fmt.Sprintf("%s (%s)", ratio(floor/cpu), lib))
+		} else {
+			row = append(row, "–")
+		}
+		t.add(row...)
+	}
+	b.WriteString(t.String())
+	return b.String()
+}
+
+// hasKernelTimes reports whether the run recorded the servers' time in
+// the kernel (runs before 29 November 2026 did not).
+func (r *results) hasKernelTimes() bool {
+	for _, byCell := range r.Echo {
+		for _, e := range byCell {
+			if e.ok() && e.ServerSys > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // peers returns the peer libraries of the run, in order.
@@ -271,7 +323,8 @@ func ratioText(o, peer *echoResult, name string, f func(*echoResult) float64) st
 func (r *results) oursTable(h string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s wirefast per cell\n\n", h)
-	b.WriteString("Target: ≥ 1.2× the best peer's msgs/s, or (where the ceiling shows the cell bound by the client or the kernel) a server CPU per message ≥ 20 % below the leanest peer's. Client CPU is the load generator's, per message.\n\n")
+	b.WriteString("Target: ≥ 1.2× the best peer's msgs/s, or (where the ceiling shows the cell bound by the client or the kernel) a server CPU per message ≥ 20 % below the leanest peer's. " +
+		"\"out of reach\": the cell is bound, and the least kernel time of any server per message is over 0.8× the leanest peer's whole CPU. Client CPU is the load generator's, per message.\n\n")
 	t := newTable("cell", "mode", "msgs/s", "MB/s", "÷ best peer", "÷ tcp", "CPU µs/msg", "÷ leanest peer", "client µs/msg", "p50 µs", "p99 µs", "target")
 	for _, c := range r.Cells {
 		v, o := r.best(ours, c.Key)

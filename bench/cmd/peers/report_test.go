@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -12,11 +13,19 @@ import (
 )
 
 // fakeResult is a load result of msgs messages per 1 s round, with the
-// server spending cpu µs per message.
+// server spending cpu µs per message, its time in the kernel not
+// recorded (as in runs before 29 November 2026).
 func fakeResult(msgs int64, cpu float64) *echoResult {
+	return fakeResultSys(msgs, cpu, 0)
+}
+
+// fakeResultSys is fakeResult with sys of the cpu µs per message spent
+// in the kernel.
+func fakeResultSys(msgs int64, cpu, sys float64) *echoResult {
 	r := &load.Result{P50: 10, P99: 20, Samples: 3}
 	for range 3 {
-		r.Rounds = append(r.Rounds, load.Round{Msgs: msgs, Seconds: 1, ServerCPU: cpu * float64(msgs) / 1e6})
+		r.Rounds = append(r.Rounds, load.Round{Msgs: msgs, Seconds: 1,
+			ServerCPU: cpu * float64(msgs) / 1e6, ServerSys: sys * float64(msgs) / 1e6})
 	}
 	return newEchoResult(r, nil)
 }
@@ -47,12 +56,12 @@ func fakeResults() *results {
 		res.Cells = append(res.Cells, cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text,
 			Window: o.window(c), Pinned: c.pinned(), Compress: c.compress})
 	}
-	res.Echo["tcp/copy"][fast.key()] = fakeResult(30000, 5)
-	res.Echo["wirefast/read-raw"][fast.key()] = fakeResult(25000, 8)
-	res.Echo["wirefast/receive-raw"][fast.key()] = fakeResult(27000, 7)
-	res.Echo["gorilla/nextreader"][fast.key()] = fakeResult(20000, 12)
-	res.Echo["gorilla/readmessage"][fast.key()] = fakeResult(21000, 11)
-	res.Echo["gws/event"][fast.key()] = fakeResult(22000, 10)
+	res.Echo["tcp/copy"][fast.key()] = fakeResultSys(30000, 5, 4)
+	res.Echo["wirefast/read-raw"][fast.key()] = fakeResultSys(25000, 8, 6)
+	res.Echo["wirefast/receive-raw"][fast.key()] = fakeResultSys(27000, 7, 5)
+	res.Echo["gorilla/nextreader"][fast.key()] = fakeResultSys(20000, 12, 9)
+	res.Echo["gorilla/readmessage"][fast.key()] = fakeResultSys(21000, 11, 9)
+	res.Echo["gws/event"][fast.key()] = fakeResultSys(22000, 10, 8)
 	// The slow cell: wirefast no faster, but leaner; gws failed.
 	res.Echo["wirefast/read-raw"][slow.key()] = fakeResult(100, 500)
 	res.Echo["gorilla/readmessage"][slow.key()] = fakeResult(100, 700)
@@ -148,6 +157,43 @@ func TestVerdict(t *testing.T) {
 	}
 }
 
+// TestVerdictOutOfReach checks when a missed cell is called out of
+// reach: only where the cell is bound and even the least kernel time of
+// any server is over 0.8× the leanest peer's whole CPU.
+func TestVerdictOutOfReach(t *testing.T) {
+	c := cell{mode: roundTrip, conns: 64, size: 16} // binary: its own ceiling
+	for _, tc := range []struct {
+		name      string
+		tcp       *echoResult
+		ours      *echoResult
+		peer      *echoResult // gorilla, the only peer
+		want      string
+		wantFloor float64
+	}{
+		// gorilla 10 µs; the TCP echo's 8.5 µs in the kernel is the least.
+		{"kernel over 0.8×", fakeResultSys(1000, 10, 8.5), fakeResultSys(1000, 10.5, 9), fakeResultSys(1000, 10, 9), "no (out of reach)", 8.5},
+		{"kernel under 0.8×", fakeResultSys(1000, 10, 7.9), fakeResultSys(1000, 10.5, 9), fakeResultSys(1000, 10, 9), "no", 7.9},
+		{"ours in the kernel least", fakeResultSys(1000, 10, 9), fakeResultSys(1000, 10.5, 7), fakeResultSys(1000, 10, 9), "no", 7},
+		{"not bound", fakeResultSys(1300, 10, 9), fakeResultSys(1000, 10.5, 9), fakeResultSys(1000, 10, 9), "no", 9},
+		{"not recorded", fakeResult(1000, 10), fakeResult(1000, 10.5), fakeResult(1000, 10), "no", 0},
+		{"met all the same", fakeResultSys(1000, 10, 9), fakeResultSys(1000, 7.9, 7.5), fakeResultSys(1000, 10, 9), "met (CPU)", 7.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := fakeResults()
+			res.Echo["tcp/copy"][c.key()] = tc.tcp
+			res.Echo["wirefast/read-raw"][c.key()] = tc.ours
+			res.Echo["gorilla/nextreader"][c.key()] = tc.peer
+			info := cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size}
+			if got := res.verdict(info); got != tc.want {
+				t.Errorf("verdict = %q, want %q", got, tc.want)
+			}
+			if got := res.kernelFloor(info); math.Abs(got-tc.wantFloor) > 1e-9 {
+				t.Errorf("kernelFloor = %v, want %v", got, tc.wantFloor)
+			}
+		})
+	}
+}
+
 // fakeIdleConns is the connection count of the fake idle results.
 const fakeIdleConns = 1000
 
@@ -173,7 +219,10 @@ func TestReport(t *testing.T) {
 		"| rt c=1 16B binary | 30.0k ±0% | 27.0k ±0% | 21.0k ±0% | 22.0k ±0% | 1.23× (gws) |",
 		"| rt c=1 16B binary | receive-raw | 27.0k ±0% |", // fastest mode chosen
 		"met (msgs/s)", // 27k ≥ 1.2 × 22k
-		"| pipe c=64 1MiB text | 110 ±0% | 100 ±0% | 100 ±0% | error | 1.00× (gorilla) |", // the binary twin's ceiling, gws failed
+		"## Server CPU in the kernel, µs per message (share of the server's CPU)",
+		"| rt c=1 16B binary | 4.00 (80%) | 5.00 (71%) | 9.00 (82%) | 8.00 (80%) | 0.40× (gws) |", // the least: the TCP echo's 4 µs
+		"| pipe c=64 1MiB text | – | – | – | error | – |",                                         // not recorded
+		"| pipe c=64 1MiB text | 110 ±0% | 100 ±0% | 100 ±0% | error | 1.00× (gorilla) |",         // the binary twin's ceiling, gws failed
 		"met (CPU)", // 500 ≤ 0.8 × 700
 		"| gorilla | nextreader | 17.0 | 20.0 | 16.0 | 18.0 |",
 		"0.12× idle, 0.15× after one echo (target ≤ 0.5×)",

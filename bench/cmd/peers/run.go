@@ -69,6 +69,9 @@ type echoResult struct {
 	Spread     float64
 	ServerCPU  float64 // µs per message
 	ClientCPU  float64 // µs per message
+	// ServerSys is the part of ServerCPU spent in the kernel, µs per
+	// message; 0 in results made before it was recorded.
+	ServerSys float64 `json:",omitempty"`
 }
 
 func newEchoResult(r *load.Result, err error) *echoResult {
@@ -78,6 +81,7 @@ func newEchoResult(r *load.Result, err error) *echoResult {
 	e := &echoResult{Result: r}
 	e.MsgsPerSec, e.Spread = r.MsgsPerSec()
 	e.ServerCPU, e.ClientCPU = r.CPUPerMsg()
+	e.ServerSys = r.SysPerMsg()
 	if math.IsNaN(e.Spread) {
 		e.Spread = 0
 	}
