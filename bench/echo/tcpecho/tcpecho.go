@@ -14,12 +14,12 @@ var Server = echo.Server{
 	Name:  "tcp",
 	Cmd:   "echo-tcp",
 	Proto: echo.ProtoTCP,
-	Modes: []echo.Mode{{
+	Modes: append([]echo.Mode{{
 		Name:  "copy",
 		Doc:   "a goroutine per connection: read up to 64 KiB, write it back",
 		Serve: serve,
 		Idle:  true,
-	}},
+	}}, platformModes...),
 }
 
 func serve(ln net.Listener) error {
