@@ -113,8 +113,12 @@ func main() {
 	if o.from != "" {
 		res = reload(o.from)
 		base = strings.TrimSuffix(o.from, ".json")
+		if o.command != "" {
+			res.Command = strings.TrimSpace(o.command)
+		}
 	} else {
 		res = measure(o)
+		res.Command = strings.TrimSpace(o.command) // kept in the JSON, for make report
 		if err := os.MkdirAll(o.out, 0o755); err != nil {
 			fatalf("%v", err)
 		}
@@ -126,9 +130,6 @@ func main() {
 		if err := os.WriteFile(base+".json", raw, 0o644); err != nil {
 			fatalf("%v", err)
 		}
-	}
-	if o.command != "" {
-		res.Command = strings.TrimSpace(o.command)
 	}
 	report := res.report(filepath.Base(base) + ".md")
 	if err := os.WriteFile(base+".md", []byte(report), 0o644); err != nil {

@@ -194,6 +194,58 @@ func TestVerdictOutOfReach(t *testing.T) {
 	}
 }
 
+// TestSmallTarget checks the 16 B line against the raw TCP echo: the
+// ratio to its fastest mode, then to each other mode; a text cell
+// without an echo of its own takes its binary twin's.
+func TestSmallTarget(t *testing.T) {
+	bin := cell{mode: roundTrip, conns: 1, size: 16}
+	text := cell{mode: roundTrip, conns: 1, size: 16, text: true}
+	for _, tc := range []struct {
+		name       string
+		c          cell
+		copy, poll *echoResult // the raw TCP echo's modes, in the cell's own key
+		twin       *echoResult // tcp/copy in the binary twin's key
+		want       string
+	}{
+		{"one mode", bin, fakeResult(30000, 5), nil, nil, "rt c=1 16B binary 0.90×."},
+		{"the event loop faster", bin, fakeResult(25000, 5), fakeResult(30000, 4), nil, "rt c=1 16B binary 0.90× of epoll, 1.08× of copy."},
+		{"the goroutines faster", bin, fakeResult(30000, 5), fakeResult(20000, 4), nil, "rt c=1 16B binary 0.90× of copy, 1.35× of epoll."},
+		{"text from its twin", text, nil, nil, fakeResult(30000, 5), "rt c=1 16B text 0.90×."},
+		{"no echo", bin, nil, nil, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := fakeResults()
+			for _, v := range []string{"tcp/copy", "tcp/epoll"} {
+				if res.Echo[v] == nil {
+					res.Variants = append(res.Variants, v)
+				}
+				res.Echo[v] = map[string]*echoResult{}
+			}
+			res.Cells = []cellInfo{{Key: tc.c.key(), Label: tc.c.label(), Mode: tc.c.mode, Conns: tc.c.conns, Size: tc.c.size, Text: tc.c.text}}
+			res.Echo["wirefast/read-raw"][tc.c.key()] = fakeResult(27000, 5)
+			if tc.copy != nil {
+				res.Echo["tcp/copy"][tc.c.key()] = tc.copy
+			}
+			if tc.poll != nil {
+				res.Echo["tcp/epoll"][tc.c.key()] = tc.poll
+			}
+			if tc.twin != nil {
+				res.Echo["tcp/copy"][bin.key()] = tc.twin
+			}
+			got := res.smallTarget()
+			if tc.want == "" {
+				if got != "" {
+					t.Errorf("smallTarget = %q, want none", got)
+				}
+				return
+			}
+			if want := "- 16 B messages, ≥ 0.9× the raw TCP echo: " + tc.want + "\n"; got != want {
+				t.Errorf("smallTarget = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 // fakeIdleConns is the connection count of the fake idle results.
 const fakeIdleConns = 1000
 

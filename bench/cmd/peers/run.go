@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/wirefast/websocket/bench/internal/load"
@@ -236,11 +238,37 @@ func (r *results) ceilingOf(c cellInfo) *echoResult {
 	if c.Compress {
 		return nil
 	}
-	if _, e := r.best(ceiling, c.Key); e != nil || !c.Text {
-		return e
-	}
-	_, e := r.best(ceiling, cell{mode: c.Mode, conns: c.Conns, size: c.Size}.key())
+	_, e := r.best(ceiling, r.ceilingKey(c))
 	return e
+}
+
+// ceilingKey is the key under which the raw TCP echo's results for
+// cell c stand: c's own, except for a text cell of a run made before
+// the echo ran the text cells, whose binary twin's stands in.
+func (r *results) ceilingKey(c cellInfo) string {
+	if _, e := r.best(ceiling, c.Key); e != nil || !c.Text {
+		return c.Key
+	}
+	return cell{mode: c.Mode, conns: c.Conns, size: c.Size}.key()
+}
+
+// ceilingModes returns the raw TCP echo's variants that measured cell c,
+// the fastest first; none for a compressed cell.
+func (r *results) ceilingModes(c cellInfo) []string {
+	if c.Compress {
+		return nil
+	}
+	key := r.ceilingKey(c)
+	var vs []string
+	for _, v := range r.Variants {
+		if libOf(v) == ceiling && r.Echo[v][key].ok() {
+			vs = append(vs, v)
+		}
+	}
+	slices.SortStableFunc(vs, func(a, b string) int {
+		return cmp.Compare(r.Echo[b][key].MsgsPerSec, r.Echo[a][key].MsgsPerSec)
+	})
+	return vs
 }
 
 // bestPeer returns the peer (not ours, not the ceiling) with the highest
