@@ -235,11 +235,10 @@ func (r *results) best(lib, key string) (string, *echoResult) {
 // compressed cell. A text cell of a run made before the echo ran the text
 // cells has none of its own: its binary twin's stands in.
 func (r *results) ceilingOf(c cellInfo) *echoResult {
-	if c.Compress {
-		return nil
+	if modes := r.ceilingModes(c); len(modes) > 0 {
+		return modes[0].result
 	}
-	_, e := r.best(ceiling, r.ceilingKey(c))
-	return e
+	return nil
 }
 
 // ceilingKey is the key under which the raw TCP echo's results for
@@ -252,23 +251,30 @@ func (r *results) ceilingKey(c cellInfo) string {
 	return cell{mode: c.Mode, conns: c.Conns, size: c.Size}.key()
 }
 
-// ceilingModes returns the raw TCP echo's variants that measured cell c,
-// the fastest first; none for a compressed cell.
-func (r *results) ceilingModes(c cellInfo) []string {
+// ceilingMode is one mode of the raw TCP echo and its result in a cell.
+type ceilingMode struct {
+	variant string
+	result  *echoResult
+}
+
+// ceilingModes returns the raw TCP echo's modes that measured cell c,
+// the fastest first (ties in variant order, as best picks); none for a
+// compressed cell.
+func (r *results) ceilingModes(c cellInfo) []ceilingMode {
 	if c.Compress {
 		return nil
 	}
 	key := r.ceilingKey(c)
-	var vs []string
+	var modes []ceilingMode
 	for _, v := range r.Variants {
-		if libOf(v) == ceiling && r.Echo[v][key].ok() {
-			vs = append(vs, v)
+		if e := r.Echo[v][key]; libOf(v) == ceiling && e.ok() {
+			modes = append(modes, ceilingMode{v, e})
 		}
 	}
-	slices.SortStableFunc(vs, func(a, b string) int {
-		return cmp.Compare(r.Echo[b][key].MsgsPerSec, r.Echo[a][key].MsgsPerSec)
+	slices.SortStableFunc(modes, func(a, b ceilingMode) int {
+		return cmp.Compare(b.result.MsgsPerSec, a.result.MsgsPerSec)
 	})
-	return vs
+	return modes
 }
 
 // bestPeer returns the peer (not ours, not the ceiling) with the highest

@@ -104,14 +104,13 @@ func (r *results) smallTarget() string {
 		if !o.ok() || len(modes) == 0 {
 			continue
 		}
-		key := r.ceilingKey(c)
 		if len(modes) == 1 {
-			small = append(small, fmt.Sprintf("%s %s", c.Label, ratio(o.MsgsPerSec/r.Echo[modes[0]][key].MsgsPerSec)))
+			small = append(small, fmt.Sprintf("%s %s", c.Label, ratio(o.MsgsPerSec/modes[0].result.MsgsPerSec)))
 			continue
 		}
 		ratios := make([]string, len(modes))
-		for i, v := range modes {
-			ratios[i] = fmt.Sprintf("%s of %s", ratio(o.MsgsPerSec/r.Echo[v][key].MsgsPerSec), modeOf(v))
+		for i, m := range modes {
+			ratios[i] = fmt.Sprintf("%s of %s", ratio(o.MsgsPerSec/m.result.MsgsPerSec), modeOf(m.variant))
 		}
 		small = append(small, fmt.Sprintf("%s %s", c.Label, strings.Join(ratios, ", ")))
 	}
