@@ -13,8 +13,9 @@ import (
 // without waiting on the socket, is appended to the write buffer instead
 // of being sent. The held frames go out together: with the next frame
 // that does not join them (a control frame, one too large), when the
-// buffer is full, on Flush, or when the reader is about to wait for the
-// socket (fillBuffer). An echo or request/response loop over pipelined
+// buffer is full (the frame that did not fit then starts the next
+// batch), on Flush, or when the reader is about to wait for the socket
+// (fillBuffer). An echo or request/response loop over pipelined
 // small messages then makes one write system call per batch of input
 // rather than one per message.
 //
@@ -127,20 +128,29 @@ func (c *Conn) flushBeforeRead() {
 // roomToHold is called under the frame lock before a frame of size bytes
 // is written. When frames are held, or a data frame may be held, it
 // returns room for the frame after the held ones, to be filled and passed
-// to hold; otherwise nil, having sent the held frames if the new one does
-// not fit beside them, so that the caller sends it the usual way.
+// to hold. A frame that does not fit beside them sends them first, and
+// then, if it is data that fits alone and the reader is still ahead,
+// starts the next batch. Otherwise it returns nil, and the caller sends
+// the frame the usual way.
 func (c *Conn) roomToHold(size int, control bool) ([]byte, int64, error) {
 	if c.held == 0 && (control || c.coalesce.Load()&coalesceReadAhead == 0) {
 		return nil, 0, nil
 	}
+	var sent int64
 	if c.held+size > holdBufferSize {
 		n, err := c.sendHeld()
-		return nil, n, err
+		if err != nil || control || size > holdBufferSize || c.coalesce.Load()&coalesceReadAhead == 0 {
+			return nil, n, err
+		}
+		// The reader is still ahead: the frame starts the next batch
+		// rather than going out alone, which would make two writes of
+		// every batch that fills the buffer.
+		sent = n
 	}
 	if c.wbuf == nil {
 		c.wbuf = bufpool.Get(holdBufferSize)
 	}
-	return (*c.wbuf)[c.held : c.held+size], 0, nil
+	return (*c.wbuf)[c.held : c.held+size], sent, nil
 }
 
 // coalescing reports whether frames are held or may be: a frame written

@@ -223,6 +223,39 @@ func TestCoalesceManyReads(t *testing.T) {
 	}
 }
 
+// TestCoalesceLargeBurst echoes a burst of 16 KiB messages, all in the
+// socket before the first read: the hold buffer takes three echoes at a
+// time, and the echo that does not fit beside them starts the next
+// batch instead of going out alone, so the burst is answered in one
+// write per three messages, not two writes per four.
+func TestCoalesceLargeBurst(t *testing.T) {
+	const n, size = 8, 16 << 10
+	perWrite := websocket.HoldBufferSize / (size + 4) // a server's header is 4 bytes
+	a, b := wstest.TCPPair(t)
+	// Room for the whole burst in the socket, so that the reader never
+	// finds it empty before the end.
+	if err := b.(*net.TCPConn).SetReadBuffer(1 << 20); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.(*net.TCPConn).SetWriteBuffer(1 << 20); err != nil {
+		t.Fatal(err)
+	}
+	cc := &rawCountingConn{countingConn: countingConn{Conn: b}, sc: b.(syscall.Conn)}
+	c := websocket.NewConnForTest(cc, false, websocket.TestConfig{CoalesceWrites: true})
+	t.Cleanup(func() { c.CloseNow() })
+	peer := wstest.NewPeer(t, a, true)
+	var want [][]byte
+	for i := range n {
+		want = append(want, bytes.Repeat([]byte{'a' + byte(i)}, size))
+	}
+	sendBurst(peer, want)
+	echoN(t, c, n)
+	expectMessages(t, peer, want)
+	if got, wantWrites := cc.writes.Load(), int32((n+perWrite-1)/perWrite); got != wantWrites {
+		t.Errorf("%d messages of %d bytes echoed in %d writes, want %d (%d a write)", n, size, got, wantWrites, perWrite)
+	}
+}
+
 // TestCoalesceFull checks that held frames go out before they would
 // outgrow the write buffer, and that a frame too large to hold is sent
 // after them, in order, also one large enough to be written from the

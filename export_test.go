@@ -58,6 +58,9 @@ const WriteChunkSize = writeChunkSize
 // partly from the caller's slice.
 const DirectWriteMin = directWriteMin
 
+// HoldBufferSize is the most CoalesceWrites holds, in bytes.
+const HoldBufferSize = holdBufferSize
+
 // DirectWriteHead is directWriteHead: the first write of such a frame.
 const DirectWriteHead = directWriteHead
 
