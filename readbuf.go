@@ -18,10 +18,11 @@ const readBufferSize = 16 << 10
 const directReadMin = 4 << 10
 
 // largeFillMax is the most a fill through net.Conn.Read reads while
-// frames are large, in bytes: room for a header and a control frame or
-// two in front of it, and little of the payload behind, which is read
-// straight into the caller's memory instead of through the buffer.
-const largeFillMax = 1 << 10
+// frames are large, in bytes: room for a header and a whole control
+// frame in front of it (a longer run of control frames takes more
+// fills), and little of the payload behind, which is read straight into
+// the caller's memory instead of through the buffer.
+const largeFillMax = 256
 
 // largeFrameMin is the payload size, in bytes, from which a data frame
 // changes how readBuf fills; see readBuf.large.
