@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"math"
-	"slices"
 	"sync"
 
 	"github.com/wirefast/websocket/deflate"
@@ -153,7 +152,7 @@ func (r *rawPayload) Read(p []byte) (int, error) {
 func (c *Conn) readInflated(dst []byte) ([]byte, error) {
 	for {
 		if cap(dst)-len(dst) < 512 {
-			dst = slices.Grow(dst, max(len(dst), 4<<10))
+			dst = c.growMessage(dst, max(len(dst), 4<<10))
 		}
 		n, err := c.inflate(dst[len(dst):cap(dst)])
 		dst = dst[:len(dst)+n]

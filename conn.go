@@ -92,6 +92,7 @@ type Conn struct {
 	rwatch        watchSlot       // interrupts reads when their context ends
 	msgSeq        uint64          // counts messages handed out by Reader
 	mr            *messageReader  // the reader Reader returns, made on first use
+	msgBuf        *[]byte         // receive mode: the pooled buffer messages are read into (growMessage)
 
 	// permessage-deflate (compress.go); nil when not negotiated. Without
 	// context takeover enc and dec are borrowed per message, else nil.

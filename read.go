@@ -96,7 +96,7 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 		// nextFrame checked the frame against the read limit.
 		if n := int(c.frameLeft); n > 0 {
 			start := len(dst)
-			dst = slices.Grow(dst, n)[:start+n]
+			dst = c.growMessage(dst, n)[:start+n]
 			read := c.readFull
 			if !c.msgText {
 				read = c.readBinary
@@ -115,6 +115,27 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 			return 0, dst, err
 		}
 	}
+}
+
+// growMessage returns dst with room for n more bytes, like slices.Grow.
+// In receive mode, where dst is c.msgBuf's memory, the room comes from
+// a larger pooled buffer instead, which becomes c.msgBuf: a stream of
+// messages larger than the first buffer then reuses buffers instead of
+// allocating one per message. Messages over the largest pooled size
+// are allocated.
+func (c *Conn) growMessage(dst []byte, n int) []byte {
+	if cap(dst)-len(dst) >= n {
+		return dst
+	}
+	need := len(dst) + n
+	if c.msgBuf == nil || need > bufpool.MaxSize {
+		return slices.Grow(dst, n)
+	}
+	b := bufpool.Get(min(max(need, 2*cap(dst)), bufpool.MaxSize))
+	copy(*b, dst)
+	bufpool.Put(c.msgBuf)
+	c.msgBuf = b
+	return (*b)[:len(dst)]
 }
 
 // readBufferedMessage is the fast path of readWhole, for the common case
@@ -139,7 +160,7 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 		return 0, dst, false
 	}
 	start, end := len(dst), len(dst)+int(h.Length)
-	dst = slices.Grow(dst, int(h.Length))[:end]
+	dst = c.growMessage(dst, int(h.Length))[:end]
 	if h.Masked {
 		mask.Copy(h.Key, 0, dst[start:], b[n:]) // one pass: copy and unmask
 	} else {

@@ -94,28 +94,29 @@ func (r *receiver) ready() {
 	// an earlier read saw no longer says it is empty.
 	c.rb.drained = false
 	// One buffer for every message of this wake: each is handed to the
-	// handler, which is done with it when it returns.
-	buf := bufpool.Get(readBufferSize)
+	// handler, which is done with it when it returns. A larger message
+	// swaps it for a larger pooled one (growMessage).
+	c.msgBuf = bufpool.Get(readBufferSize)
 	for {
-		typ, msg, err := c.readWhole((*buf)[:0])
+		typ, msg, err := c.readWhole((*c.msgBuf)[:0])
+		if err == nil {
+			c.markReadAhead()
+			r.handler(typ, msg)
+			continue
+		}
+		bufpool.Put(c.msgBuf)
+		c.msgBuf = nil
+		c.nonBlocking = false
 		if err == errWouldBlock {
-			bufpool.Put(buf)
-			c.nonBlocking = false
 			pending := len(c.rb.buffered()) > 0
 			c.readLock.unlock()
 			r.arm(pending)
 			return
 		}
-		if err != nil {
-			bufpool.Put(buf)
-			c.nonBlocking = false
-			err = c.readError(context.Background(), false, err)
-			c.readLock.unlock()
-			r.finish(err)
-			return
-		}
-		c.markReadAhead()
-		r.handler(typ, msg)
+		err = c.readError(context.Background(), false, err)
+		c.readLock.unlock()
+		r.finish(err)
+		return
 	}
 }
 
