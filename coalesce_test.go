@@ -199,14 +199,22 @@ type rawCountingConn struct {
 
 func (c *rawCountingConn) SyscallConn() (syscall.RawConn, error) { return c.sc.SyscallConn() }
 
-// TestCoalesceManyReads echoes a burst of 1 KiB messages that takes
-// several reads (the read buffer holds 16 KiB) but is all in the socket
-// before the first: on a raw socket the held echoes wait until the
-// reader would wait, so the whole burst is answered with one write, not
-// one per read.
-func TestCoalesceManyReads(t *testing.T) {
-	const n, size = 40, 1 << 10 // 41 KiB on the wire each way
+// echoBurstWrites sends n messages of size bytes in one write to a
+// server with CoalesceWrites on a raw loopback socket, so that they are
+// in the socket before its first read, has it echo them, checks the
+// echoes and returns how many writes they took. socketBuf, if not 0,
+// sizes the socket buffers the burst goes through.
+func echoBurstWrites(t *testing.T, n, size, socketBuf int) int32 {
+	t.Helper()
 	a, b := wstest.TCPPair(t)
+	if socketBuf > 0 {
+		if err := b.(*net.TCPConn).SetReadBuffer(socketBuf); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.(*net.TCPConn).SetWriteBuffer(socketBuf); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cc := &rawCountingConn{countingConn: countingConn{Conn: b}, sc: b.(syscall.Conn)}
 	c := websocket.NewConnForTest(cc, false, websocket.TestConfig{CoalesceWrites: true})
 	t.Cleanup(func() { c.CloseNow() })
@@ -215,10 +223,20 @@ func TestCoalesceManyReads(t *testing.T) {
 	for i := range n {
 		want = append(want, bytes.Repeat([]byte{'a' + byte(i%26)}, size))
 	}
-	sendBurst(peer, want) // in the socket before the first read
+	sendBurst(peer, want)
 	echoN(t, c, n)
 	expectMessages(t, peer, want)
-	if got := cc.writes.Load(); got != 1 {
+	return cc.writes.Load()
+}
+
+// TestCoalesceManyReads echoes a burst of 1 KiB messages that takes
+// several reads (the read buffer holds 16 KiB) but is all in the socket
+// before the first: on a raw socket the held echoes wait until the
+// reader would wait, so the whole burst is answered with one write, not
+// one per read.
+func TestCoalesceManyReads(t *testing.T) {
+	const n, size = 40, 1 << 10 // 41 KiB on the wire each way
+	if got := echoBurstWrites(t, n, size, 0); got != 1 {
 		t.Errorf("%d messages of %d bytes echoed in %d writes, want 1", n, size, got)
 	}
 }
@@ -231,28 +249,11 @@ func TestCoalesceManyReads(t *testing.T) {
 func TestCoalesceLargeBurst(t *testing.T) {
 	const n, size = 8, 16 << 10
 	perWrite := websocket.HoldBufferSize / (size + 4) // a server's header is 4 bytes
-	a, b := wstest.TCPPair(t)
 	// Room for the whole burst in the socket, so that the reader never
 	// finds it empty before the end.
-	if err := b.(*net.TCPConn).SetReadBuffer(1 << 20); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.(*net.TCPConn).SetWriteBuffer(1 << 20); err != nil {
-		t.Fatal(err)
-	}
-	cc := &rawCountingConn{countingConn: countingConn{Conn: b}, sc: b.(syscall.Conn)}
-	c := websocket.NewConnForTest(cc, false, websocket.TestConfig{CoalesceWrites: true})
-	t.Cleanup(func() { c.CloseNow() })
-	peer := wstest.NewPeer(t, a, true)
-	var want [][]byte
-	for i := range n {
-		want = append(want, bytes.Repeat([]byte{'a' + byte(i)}, size))
-	}
-	sendBurst(peer, want)
-	echoN(t, c, n)
-	expectMessages(t, peer, want)
-	if got, wantWrites := cc.writes.Load(), int32((n+perWrite-1)/perWrite); got != wantWrites {
-		t.Errorf("%d messages of %d bytes echoed in %d writes, want %d (%d a write)", n, size, got, wantWrites, perWrite)
+	got := echoBurstWrites(t, n, size, 1<<20)
+	if want := int32((n + perWrite - 1) / perWrite); got != want {
+		t.Errorf("%d messages of %d bytes echoed in %d writes, want %d (%d a write)", n, size, got, want, perWrite)
 	}
 }
 
