@@ -336,7 +336,7 @@ func TestReadFrame(t *testing.T) {
 // branches per frame; it also skips the context handling and the read
 // lock that let Close run concurrently with a wirefast read. Both read
 // through a buffer: gobwas a 4 KiB bufio.Reader, wirefast 16 KiB, filled
-// at most 1 KiB at a time while frames are large (readBuf.large), so
+// at most 256 bytes at a time while frames are large (readBuf.large), so
 // neither copies a large payload twice.
 func BenchmarkReadFrame(b *testing.B) {
 	for _, rc := range readCases {
