@@ -90,10 +90,11 @@ func (c *Conn) fillBuffer(wait bool) error {
 	case c.rb.drained && pollerBusy():
 		// Receive mode, and the last read emptied the socket: a second
 		// look would almost always find it still empty, the peer waiting
-		// for the answer. Re-arming looks instead (EPOLL_CTL_MOD reports
-		// at once a socket readable by then), at no cost while the poller
-		// runs for other sockets anyway; waking a quiet poller costs more
-		// than the read.
+		// for the answer. The poller tells instead (anything that arrived
+		// after that read is an event, which the next Wait finds), at no
+		// cost while it runs for other sockets anyway. Waking a quiet
+		// poller costs more than the read, which on one connection with
+		// pipelined messages often finds the next ones.
 		return errWouldBlock
 	default:
 		return c.rb.tryFill()

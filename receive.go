@@ -58,11 +58,12 @@ func (c *Conn) Receive(handler func(typ MessageType, msg []byte), done func(err 
 // It is kept small (32 bytes): every idle connection in receive mode
 // holds one.
 type receiver struct {
-	c        *Conn
-	handler  func(MessageType, []byte)
-	done     func(error)
-	finished atomic.Bool // done has been called
-	blocking bool        // the poller cannot watch c: ready waits in reads, like a goroutine per connection
+	c          *Conn
+	handler    func(MessageType, []byte)
+	done       func(error)
+	finished   atomic.Bool // done has been called
+	blocking   bool        // the poller cannot watch c: ready waits in reads, like a goroutine per connection
+	registered bool        // the poller has been given the socket (see netpoll.Poller.Wait)
 }
 
 // arm waits for the next bytes: with the shared poller when the socket
@@ -73,7 +74,11 @@ type receiver struct {
 func (r *receiver) arm(pending bool) {
 	c := r.c
 	if !r.blocking && !pending {
-		if p, err := netpoll.Default(); err == nil && p.Wait(int(c.pollFD), c.receive, c.isClosed) == nil {
+		// The first wait registers the socket. Set before Wait, which
+		// may start ready on another goroutine before it returns.
+		first := !r.registered
+		r.registered = true
+		if p, err := netpoll.Default(); err == nil && p.Wait(int(c.pollFD), c.receive, c.isClosed, first) == nil {
 			return
 		}
 		r.blocking = true

@@ -231,9 +231,9 @@ func (r countingRawConn) Control(f func(fd uintptr)) error {
 // TestReceiveReadsPerMessage counts the read system calls of a
 // connection in receive mode answering one message at a time. While the
 // poller is busy, a read that empties the socket is not followed by
-// another that would find nothing: re-arming the poller looks again
-// anyway. While it is quiet, the reader looks once more before re-arming,
-// since waking the poller costs more than a read.
+// another that would find nothing: the poller reports whatever arrives
+// after it. While it is quiet, the reader looks once more before
+// waiting, since waking the poller costs more than a read.
 func TestReceiveReadsPerMessage(t *testing.T) {
 	if !netpoll.Supported {
 		t.Skip("no poller on " + runtime.GOOS + ": receive mode reads from a goroutine")

@@ -4,8 +4,8 @@
 // connections spends no goroutine stacks on them.
 //
 // It watches file descriptors the Go runtime also polls; it never reads
-// or writes them. Registrations are one-shot: after f runs, call Wait
-// again to hear about the next data.
+// or writes them. A Wait fires once: after f runs, read what arrived and
+// call Wait again to hear about the next data.
 package netpoll
 
 import (

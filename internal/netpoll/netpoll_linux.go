@@ -21,6 +21,11 @@ const Supported = true
 // ready, so the goroutine waits for that through the runtime's own
 // poller, parked like any network read, and then collects the events
 // with a non-blocking epoll_wait.
+//
+// Descriptors stay in the epoll set, edge-triggered, from their first
+// Wait to Remove: arming a Wait again costs no system call. An event
+// that comes while no Wait is armed (its owner still reading) is kept
+// in the registration, and the next Wait fires at once.
 type Poller struct {
 	epfd int
 	file *os.File        // epfd as a file: holding it keeps its finalizer from closing epfd
@@ -39,10 +44,15 @@ type Poller struct {
 // kernel hands out the lowest free number, so descriptors are dense, and
 // a slot costs 16 bytes where a map entry costs several times that.
 type registration struct {
-	gen   uint32 // of the armed Wait
-	added bool   // the descriptor is in the epoll set
-	f     func() // the armed Wait's function; nil when none is armed
+	gen     uint32 // of the epoll_ctl that added the descriptor
+	added   bool   // the descriptor is in the epoll set
+	pending bool   // an event came while no Wait was armed
+	f       func() // the armed Wait's function; nil when none is armed
 }
+
+// epollET is EPOLLET as the uint32 of syscall.EpollEvent.Events (the
+// syscall package's constant is negative).
+const epollET = 1 << 31
 
 // newPoller makes a poller and starts its goroutine.
 func newPoller() (*Poller, error) {
@@ -76,8 +86,17 @@ func openPoller() (*Poller, error) {
 }
 
 // Wait arranges for f to run on a goroutine of its own (a worker, see
-// workers) once fd has data to read, has been hung up, or is in error. f
-// runs at most once per Wait.
+// workers) once fd has new data to read, has been hung up, or is in
+// error. f runs at most once per Wait.
+//
+// The descriptor is edge-triggered: a Wait fires for what happens after
+// the last one fired, not for data left unread. Before calling Wait
+// again, its owner reads until the socket is empty or a read comes back
+// short (then everything that had arrived was taken, and anything later
+// is a new event). The first Wait of an owner (first true) adds the
+// descriptor to the epoll set, which reports data already waiting; so
+// does a Wait after Remove. first also replaces a registration left
+// behind by a descriptor closed without Remove whose number was reused.
 //
 // stop, if not nil, is called with the poller's lock held: when it
 // reports true, Wait arms nothing and returns ErrStopped. An owner that
@@ -90,45 +109,58 @@ func openPoller() (*Poller, error) {
 // f is a func rather than an interface because a go statement calling a
 // func value with no arguments allocates nothing, where one calling a
 // method of an interface allocates a closure, once per wake-up.
-func (p *Poller) Wait(fd int, f func(), stop func() bool) error {
+func (p *Poller) Wait(fd int, f func(), stop func() bool, first bool) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	if stop != nil && stop() {
+		p.mu.Unlock()
 		return ErrStopped
 	}
-	p.gen++
-	ev := syscall.EpollEvent{
-		Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLONESHOT,
-		Fd:     int32(fd),
-		Pad:    int32(p.gen),
-	}
 	if fd < 0 {
+		p.mu.Unlock()
 		return fmt.Errorf("netpoll: bad descriptor %d", fd)
 	}
 	if fd >= len(p.fds) {
 		p.fds = slices.Grow(p.fds, fd+1-len(p.fds))[:fd+1]
 	}
 	r := &p.fds[fd]
-	op := syscall.EPOLL_CTL_MOD
-	if !r.added {
-		op = syscall.EPOLL_CTL_ADD
+	if r.added && !first {
+		if r.pending {
+			// Data came while the owner was reading: it may have taken
+			// it already, but cannot have seen what came after its last
+			// read, so look again.
+			r.pending = false
+			p.mu.Unlock()
+			p.workers.run(f)
+			return nil
+		}
+		r.f = f
+		p.mu.Unlock()
+		return nil
 	}
-	err := syscall.EpollCtl(p.epfd, op, fd, &ev)
-	if err == syscall.ENOENT {
-		// The descriptor was closed without Remove and its number reused.
-		err = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev)
+	p.gen++
+	ev := syscall.EpollEvent{
+		Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET,
+		Fd:     int32(fd),
+		Pad:    int32(p.gen),
+	}
+	err := syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev)
+	if err == syscall.EEXIST {
+		// Still in the set from an owner that did not Remove it.
+		err = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_MOD, fd, &ev)
 	}
 	if err != nil {
+		p.mu.Unlock()
 		return fmt.Errorf("netpoll: epoll_ctl: %w", err)
 	}
 	*r = registration{gen: p.gen, added: true, f: f}
+	p.mu.Unlock()
 	return nil
 }
 
 // Busy reports whether the poller's last wake-up found more than one
 // descriptor ready. A reader that has just emptied its socket may then
 // leave the next look to the poller, which is running anyway; when the
-// poller is quiet, waking it costs more than one read that finds nothing.
+// poller is quiet, one more read costs less than waking it.
 func (p *Poller) Busy() bool { return p.batch.Load() > 1 }
 
 // Remove forgets fd before it is closed and returns the function of a
@@ -183,13 +215,18 @@ func (p *Poller) loop() {
 	panic("netpoll: epoll_wait: " + waitErr.Error())
 }
 
-// dispatch hands the armed function of each event to a worker.
+// dispatch hands the armed function of each event to a worker, or, when
+// none is armed, keeps the event for the next Wait.
 func (p *Poller) dispatch(events []syscall.EpollEvent) {
 	for _, ev := range events {
 		p.mu.Lock()
 		var f func()
-		if r := &p.fds[ev.Fd]; r.f != nil && r.gen == uint32(ev.Pad) {
-			f, r.f = r.f, nil
+		if r := &p.fds[ev.Fd]; r.added && r.gen == uint32(ev.Pad) {
+			if r.f != nil {
+				f, r.f = r.f, nil
+			} else {
+				r.pending = true
+			}
 		} // else a registration that was removed or replaced
 		p.mu.Unlock()
 		if f != nil {

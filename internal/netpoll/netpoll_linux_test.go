@@ -22,6 +22,19 @@ func readableSocket(t *testing.T) int {
 	return fds[0]
 }
 
+// TestWaitFirst checks that a first Wait reports data already waiting in
+// the socket.
+func TestWaitFirst(t *testing.T) {
+	p := testPoller(t)
+	fd := readableSocket(t)
+	t.Cleanup(func() { p.Remove(fd) })
+	fired := make(chan struct{}, 1)
+	if err := p.Wait(fd, func() { fired <- struct{}{} }, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	expectFired(t, fired, 1, "for data waiting before the first Wait")
+}
+
 // TestBusy checks that Busy tells a wake-up that found several sockets
 // ready from one that found a single one. The poller here is a private
 // one whose goroutine starts only once three sockets are readable, so
@@ -34,7 +47,7 @@ func TestBusy(t *testing.T) {
 	fired := make(chan struct{}, 4)
 	wait := func(fd int) {
 		t.Helper()
-		if err := p.Wait(fd, func() { fired <- struct{}{} }, nil); err != nil {
+		if err := p.Wait(fd, func() { fired <- struct{}{} }, nil, true); err != nil {
 			t.Fatal(err)
 		}
 	}

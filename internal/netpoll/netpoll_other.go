@@ -13,7 +13,7 @@ type Poller struct{}
 func newPoller() (*Poller, error) { return nil, errors.New("netpoll: not supported on this platform") }
 
 // Wait is never called: Default returns an error.
-func (p *Poller) Wait(fd int, f func(), stop func() bool) error {
+func (p *Poller) Wait(fd int, f func(), stop func() bool, first bool) error {
 	return errors.New("netpoll: not supported")
 }
 

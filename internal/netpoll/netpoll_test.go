@@ -52,46 +52,115 @@ func testPoller(t *testing.T) *Poller {
 	return p
 }
 
+// expectFired waits for n sends on fired, failing with what if one does
+// not come.
+func expectFired(t *testing.T, fired <-chan struct{}, n int, what string) {
+	t.Helper()
+	for range n {
+		select {
+		case <-fired:
+		case <-time.After(5 * time.Second):
+			t.Fatal("did not fire " + what)
+		}
+	}
+}
+
+// expectQuiet fails if fired gets a send within 50 ms.
+func expectQuiet(t *testing.T, fired <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-fired:
+		t.Fatal("fired " + what)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+// TestWait checks the life of one registration: nothing fires before
+// data; data fires the Wait once; a Wait armed again fires for new data,
+// not for the byte left unread (edge-triggered).
 func TestWait(t *testing.T) {
 	p := testPoller(t)
 	a, b := pair(t)
 	fd := fdOf(t, b)
+	t.Cleanup(func() { p.Remove(fd) })
 	fired := make(chan struct{}, 2)
-	if err := p.Wait(fd, func() { fired <- struct{}{} }, nil); err != nil {
+	f := func() { fired <- struct{}{} }
+	if err := p.Wait(fd, f, nil, true); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-fired:
-		t.Fatal("fired before any data")
-	case <-time.After(50 * time.Millisecond):
+	expectQuiet(t, fired, "before any data")
+	a.Write([]byte("x"))
+	expectFired(t, fired, 1, "on data")
+	expectQuiet(t, fired, "twice for one Wait")
+	if err := p.Wait(fd, f, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	expectQuiet(t, fired, "for a byte that was there before the Wait")
+	a.Write([]byte("y"))
+	expectFired(t, fired, 1, "on new data")
+}
+
+// TestWaitPending checks that data arriving while no Wait is armed, after
+// one fired and before its owner waits again, fires the next Wait at
+// once: the event came and went while nothing was armed, and the socket,
+// edge-triggered, will not report it again.
+func TestWaitPending(t *testing.T) {
+	p := testPoller(t)
+	a, b := pair(t)
+	fd := fdOf(t, b)
+	t.Cleanup(func() { p.Remove(fd) })
+	fired := make(chan struct{}, 2)
+	f := func() { fired <- struct{}{} }
+	if err := p.Wait(fd, f, nil, true); err != nil {
+		t.Fatal(err)
 	}
 	a.Write([]byte("x"))
-	select {
-	case <-fired:
-	case <-time.After(5 * time.Second):
-		t.Fatal("did not fire on data")
-	}
-	// One-shot: unread data does not fire again until re-armed.
-	select {
-	case <-fired:
-		t.Fatal("fired twice for one Wait")
-	case <-time.After(50 * time.Millisecond):
-	}
-	if err := p.Wait(fd, func() { fired <- struct{}{} }, nil); err != nil {
+	expectFired(t, fired, 1, "on data")
+	a.Write([]byte("y"))              // while the owner would be reading
+	time.Sleep(50 * time.Millisecond) // the poller sees the event, nothing armed
+	if err := p.Wait(fd, f, nil, false); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-fired: // level-triggered: the unread byte fires at once
-	case <-time.After(5 * time.Second):
-		t.Fatal("re-armed Wait did not fire on pending data")
+	expectFired(t, fired, 1, "for data that came while nothing was armed")
+}
+
+// TestWaitReusedDescriptor closes a registered descriptor without Remove
+// and registers the next socket that gets its number: the first Wait
+// replaces the registration left behind, so the new socket's data fires.
+func TestWaitReusedDescriptor(t *testing.T) {
+	p := testPoller(t)
+	a, b := pair(t)
+	fd := fdOf(t, b)
+	if err := p.Wait(fd, func() {}, nil, true); err != nil {
+		t.Fatal(err)
 	}
+	a.Close()
+	b.Close() // the kernel drops it from the epoll set; the poller's slot stays
+	var w net.Conn
+	for range 20 { // the next sockets take the lowest free numbers
+		c, d := pair(t)
+		if fdOf(t, d) == fd {
+			w = c
+			break
+		}
+	}
+	if w == nil {
+		t.Fatalf("no new socket got descriptor %d", fd)
+	}
+	t.Cleanup(func() { p.Remove(fd) })
+	fired := make(chan struct{}, 1)
+	if err := p.Wait(fd, func() { fired <- struct{}{} }, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("x"))
+	expectFired(t, fired, 1, "for the socket that reused the descriptor")
 }
 
 func TestWaitHangup(t *testing.T) {
 	p := testPoller(t)
 	a, b := pair(t)
 	fired := make(chan struct{}, 1)
-	if err := p.Wait(fdOf(t, b), func() { fired <- struct{}{} }, nil); err != nil {
+	if err := p.Wait(fdOf(t, b), func() { fired <- struct{}{} }, nil, true); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -113,13 +182,13 @@ func TestRemove(t *testing.T) {
 	fd := fdOf(t, b)
 	var called atomic.Bool
 	f := func() { called.Store(true) }
-	if err := p.Wait(fd, f, nil); err != nil {
+	if err := p.Wait(fd, f, nil, true); err != nil {
 		t.Fatal(err)
 	}
 	if p.Remove(fd) == nil {
 		t.Fatal("Remove did not return the pending function")
 	}
-	if err := p.Wait(fd, f, func() bool { return true }); !errors.Is(err, ErrStopped) {
+	if err := p.Wait(fd, f, func() bool { return true }, true); !errors.Is(err, ErrStopped) {
 		t.Fatalf("Wait after the end = %v, want ErrStopped", err)
 	}
 	a.Write([]byte("x"))
@@ -137,7 +206,7 @@ func TestRemove(t *testing.T) {
 // range.
 func TestBadDescriptor(t *testing.T) {
 	p := testPoller(t)
-	if err := p.Wait(-1, func() {}, nil); err == nil {
+	if err := p.Wait(-1, func() {}, nil, true); err == nil {
 		t.Error("Wait(-1) succeeded")
 	}
 	for _, fd := range []int{-1, 1 << 20} {
@@ -170,19 +239,19 @@ func TestWaitManyRounds(t *testing.T) {
 		}
 	})
 	fired := make(chan int, conns)
-	arm := func(i int) {
+	arm := func(i int, first bool) {
 		if err := p.Wait(fds[i], func() {
 			var b [1]byte
 			if _, err := readers[i].Read(b[:]); err != nil {
 				t.Errorf("read %d: %v", i, err)
 			}
 			fired <- i
-		}, nil); err != nil {
+		}, nil, first); err != nil {
 			t.Errorf("Wait %d: %v", i, err)
 		}
 	}
 	for i := range conns {
-		arm(i)
+		arm(i, true)
 	}
 	for r := range rounds {
 		for i, w := range writers {
@@ -197,7 +266,7 @@ func TestWaitManyRounds(t *testing.T) {
 		for range conns {
 			select {
 			case i := <-fired:
-				arm(i)
+				arm(i, false)
 			case <-deadline:
 				t.Fatalf("round %d: a Wait did not fire within 10s", r)
 			}
@@ -225,7 +294,7 @@ func TestWaitPingPong(t *testing.T) {
 	const rounds = 20000
 	start := time.Now()
 	for i := range rounds {
-		if err := p.Wait(fd, f, nil); err != nil {
+		if err := p.Wait(fd, f, nil, i == 0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.Write([]byte{byte(i)}); err != nil {
