@@ -75,28 +75,37 @@ func expectQuiet(t *testing.T, fired <-chan struct{}, what string) {
 	}
 }
 
+// watched returns the writing end of a loopback pair, and wait, which
+// arms a Wait on the other end that sends on fired.
+func watched(t *testing.T, p *Poller) (w net.Conn, wait func(first bool), fired chan struct{}) {
+	t.Helper()
+	a, b := pair(t)
+	fd := fdOf(t, b)
+	t.Cleanup(func() { p.Remove(fd) })
+	fired = make(chan struct{}, 2)
+	f := func() { fired <- struct{}{} }
+	wait = func(first bool) {
+		t.Helper()
+		if err := p.Wait(fd, f, nil, first); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, wait, fired
+}
+
 // TestWait checks the life of one registration: nothing fires before
 // data; data fires the Wait once; a Wait armed again fires for new data,
 // not for the byte left unread (edge-triggered).
 func TestWait(t *testing.T) {
-	p := testPoller(t)
-	a, b := pair(t)
-	fd := fdOf(t, b)
-	t.Cleanup(func() { p.Remove(fd) })
-	fired := make(chan struct{}, 2)
-	f := func() { fired <- struct{}{} }
-	if err := p.Wait(fd, f, nil, true); err != nil {
-		t.Fatal(err)
-	}
+	w, wait, fired := watched(t, testPoller(t))
+	wait(true)
 	expectQuiet(t, fired, "before any data")
-	a.Write([]byte("x"))
+	w.Write([]byte("x"))
 	expectFired(t, fired, 1, "on data")
 	expectQuiet(t, fired, "twice for one Wait")
-	if err := p.Wait(fd, f, nil, false); err != nil {
-		t.Fatal(err)
-	}
+	wait(false)
 	expectQuiet(t, fired, "for a byte that was there before the Wait")
-	a.Write([]byte("y"))
+	w.Write([]byte("y"))
 	expectFired(t, fired, 1, "on new data")
 }
 
@@ -105,22 +114,13 @@ func TestWait(t *testing.T) {
 // once: the event came and went while nothing was armed, and the socket,
 // edge-triggered, will not report it again.
 func TestWaitPending(t *testing.T) {
-	p := testPoller(t)
-	a, b := pair(t)
-	fd := fdOf(t, b)
-	t.Cleanup(func() { p.Remove(fd) })
-	fired := make(chan struct{}, 2)
-	f := func() { fired <- struct{}{} }
-	if err := p.Wait(fd, f, nil, true); err != nil {
-		t.Fatal(err)
-	}
-	a.Write([]byte("x"))
+	w, wait, fired := watched(t, testPoller(t))
+	wait(true)
+	w.Write([]byte("x"))
 	expectFired(t, fired, 1, "on data")
-	a.Write([]byte("y"))              // while the owner would be reading
+	w.Write([]byte("y"))              // while the owner would be reading
 	time.Sleep(50 * time.Millisecond) // the poller sees the event, nothing armed
-	if err := p.Wait(fd, f, nil, false); err != nil {
-		t.Fatal(err)
-	}
+	wait(false)
 	expectFired(t, fired, 1, "for data that came while nothing was armed")
 }
 
