@@ -129,7 +129,9 @@ func TestReadInto(t *testing.T) {
 func TestReader(t *testing.T) {
 	conn, peer := serverWithPeer(t, websocket.TestConfig{})
 	payload := bytes.Repeat([]byte("streaming "), 10000)
+	wrote := make(chan struct{})
 	go func() {
+		defer close(wrote)
 		peer.Write(
 			wstest.Frame{Opcode: protocol.OpText, Payload: payload[:50000]},
 			frag(true, protocol.OpPing, "in between"),
@@ -148,7 +150,9 @@ func TestReader(t *testing.T) {
 	if n, err := r.Read(make([]byte, 1)); n != 0 || err != io.EOF {
 		t.Errorf("Read after end = %d, %v, want 0, EOF", n, err)
 	}
-	// A reader abandoned half way: the next message skips the rest.
+	// A reader abandoned half way: the next message skips the rest. The
+	// peer writes frame by frame: these go after "next".
+	<-wrote
 	go peer.Write(wstest.Binary(bytes.Repeat([]byte{1}, 100000)), wstest.Text("after skip"))
 	_, msg, err := conn.Read(context.Background())
 	if err != nil || string(msg) != "next" {
