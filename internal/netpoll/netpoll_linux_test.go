@@ -78,3 +78,44 @@ func TestBusy(t *testing.T) {
 		t.Error("busy after a wake-up that found one socket ready")
 	}
 }
+
+// TestWaitReusedDescriptor closes a registered descriptor without Remove
+// and registers the next socket that gets its number: the first Wait
+// replaces the registration left behind, so the new socket's data fires.
+func TestWaitReusedDescriptor(t *testing.T) {
+	p := testPoller(t)
+	newPair := func() [2]int {
+		t.Helper()
+		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fds
+	}
+	old := newPair()
+	fd := old[0]
+	if err := p.Wait(fd, func() {}, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	// Closed without Remove: the kernel drops fd from the epoll set, the
+	// poller's slot stays. A new pair takes the lowest free numbers.
+	syscall.Close(old[0])
+	syscall.Close(old[1])
+	next := newPair()
+	t.Cleanup(func() { syscall.Close(next[0]); syscall.Close(next[1]) })
+	watched, writer := next[0], next[1]
+	if next[1] == fd {
+		watched, writer = next[1], next[0]
+	} else if next[0] != fd {
+		t.Fatalf("the next socket pair got descriptors %v, not %d", next, fd)
+	}
+	t.Cleanup(func() { p.Remove(watched) }) // runs before the close above
+	fired := make(chan struct{}, 1)
+	if err := p.Wait(watched, func() { fired <- struct{}{} }, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syscall.Write(writer, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	expectFired(t, fired, 1, "for the socket that reused the descriptor")
+}

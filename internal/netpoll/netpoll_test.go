@@ -124,38 +124,6 @@ func TestWaitPending(t *testing.T) {
 	expectFired(t, fired, 1, "for data that came while nothing was armed")
 }
 
-// TestWaitReusedDescriptor closes a registered descriptor without Remove
-// and registers the next socket that gets its number: the first Wait
-// replaces the registration left behind, so the new socket's data fires.
-func TestWaitReusedDescriptor(t *testing.T) {
-	p := testPoller(t)
-	a, b := pair(t)
-	fd := fdOf(t, b)
-	if err := p.Wait(fd, func() {}, nil, true); err != nil {
-		t.Fatal(err)
-	}
-	a.Close()
-	b.Close() // the kernel drops it from the epoll set; the poller's slot stays
-	var w net.Conn
-	for range 20 { // the next sockets take the lowest free numbers
-		c, d := pair(t)
-		if fdOf(t, d) == fd {
-			w = c
-			break
-		}
-	}
-	if w == nil {
-		t.Fatalf("no new socket got descriptor %d", fd)
-	}
-	t.Cleanup(func() { p.Remove(fd) })
-	fired := make(chan struct{}, 1)
-	if err := p.Wait(fd, func() { fired <- struct{}{} }, nil, true); err != nil {
-		t.Fatal(err)
-	}
-	w.Write([]byte("x"))
-	expectFired(t, fired, 1, "for the socket that reused the descriptor")
-}
-
 func TestWaitHangup(t *testing.T) {
 	p := testPoller(t)
 	a, b := pair(t)
