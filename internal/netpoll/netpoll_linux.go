@@ -110,14 +110,24 @@ func openPoller() (*Poller, error) {
 // func value with no arguments allocates nothing, where one calling a
 // method of an interface allocates a closure, once per wake-up.
 func (p *Poller) Wait(fd int, f func(), stop func() bool, first bool) error {
+	runNow, err := p.arm(fd, f, stop, first)
+	if runNow {
+		p.workers.run(f)
+	}
+	return err
+}
+
+// arm is Wait under the poller's lock. It reports runNow instead of
+// arming when an event came since the last one fired: the caller then
+// starts f itself, outside the lock.
+func (p *Poller) arm(fd int, f func(), stop func() bool, first bool) (runNow bool, err error) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	if stop != nil && stop() {
-		p.mu.Unlock()
-		return ErrStopped
+		return false, ErrStopped
 	}
 	if fd < 0 {
-		p.mu.Unlock()
-		return fmt.Errorf("netpoll: bad descriptor %d", fd)
+		return false, fmt.Errorf("netpoll: bad descriptor %d", fd)
 	}
 	if fd >= len(p.fds) {
 		p.fds = slices.Grow(p.fds, fd+1-len(p.fds))[:fd+1]
@@ -129,13 +139,10 @@ func (p *Poller) Wait(fd int, f func(), stop func() bool, first bool) error {
 			// it already, but cannot have seen what came after its last
 			// read, so look again.
 			r.pending = false
-			p.mu.Unlock()
-			p.workers.run(f)
-			return nil
+			return true, nil
 		}
 		r.f = f
-		p.mu.Unlock()
-		return nil
+		return false, nil
 	}
 	p.gen++
 	ev := syscall.EpollEvent{
@@ -143,18 +150,16 @@ func (p *Poller) Wait(fd int, f func(), stop func() bool, first bool) error {
 		Fd:     int32(fd),
 		Pad:    int32(p.gen),
 	}
-	err := syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev)
+	err = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev)
 	if err == syscall.EEXIST {
 		// Still in the set from an owner that did not Remove it.
 		err = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_MOD, fd, &ev)
 	}
 	if err != nil {
-		p.mu.Unlock()
-		return fmt.Errorf("netpoll: epoll_ctl: %w", err)
+		return false, fmt.Errorf("netpoll: epoll_ctl: %w", err)
 	}
 	*r = registration{gen: p.gen, added: true, f: f}
-	p.mu.Unlock()
-	return nil
+	return false, nil
 }
 
 // Busy reports whether the poller's last wake-up found more than one
