@@ -35,14 +35,19 @@ func (r *replayConn) Read(p []byte) (int, error) {
 
 func (r *replayConn) Write(p []byte) (int, error) { return len(p), nil }
 
+// maskedFrame returns one masked frame of payload, as a client sends it.
+func maskedFrame(fin bool, op protocol.Opcode, payload []byte) []byte {
+	h := protocol.Header{Fin: fin, Opcode: op, Masked: true, Key: [4]byte{1, 2, 3, 4}, Length: int64(len(payload))}
+	frame := append(protocol.AppendHeader(nil, h), payload...)
+	mask.Apply(h.Key, 0, frame[len(frame)-len(payload):])
+	return frame
+}
+
 // maskedStream returns copies masked binary frames of a payload of n
 // bytes, back to back, and the payload.
 func maskedStream(n, copies int) (stream, payload []byte) {
 	payload = bytes.Repeat([]byte("wirefast"), n/8+1)[:n]
-	h := protocol.Header{Fin: true, Opcode: protocol.OpBinary, Masked: true, Key: [4]byte{1, 2, 3, 4}, Length: int64(n)}
-	frame := append(protocol.AppendHeader(nil, h), payload...)
-	mask.Apply(h.Key, 0, frame[len(frame)-n:])
-	return bytes.Repeat(frame, copies), payload
+	return bytes.Repeat(maskedFrame(true, protocol.OpBinary, payload), copies), payload
 }
 
 // TestLargeFrameFills checks the read-buffer policy for connections read

@@ -7,17 +7,8 @@ import (
 	"time"
 
 	"github.com/wirefast/websocket/internal/wstest"
-	"github.com/wirefast/websocket/mask"
 	"github.com/wirefast/websocket/protocol"
 )
-
-// maskedFrame returns one masked frame of payload, as a client sends it.
-func maskedFrame(fin bool, op protocol.Opcode, payload []byte) []byte {
-	h := protocol.Header{Fin: fin, Opcode: op, Masked: true, Key: [4]byte{1, 2, 3, 4}, Length: int64(len(payload))}
-	frame := append(protocol.AppendHeader(nil, h), payload...)
-	mask.Apply(h.Key, 0, frame[len(frame)-len(payload):])
-	return frame
-}
 
 // TestReceiveLargeMessagesPooled reads messages larger than receive
 // mode's first buffer, whole and in fragments: each is read into a
