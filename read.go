@@ -141,8 +141,9 @@ func (c *Conn) growMessage(dst []byte, n int) []byte {
 // readBufferedMessage is the fast path of readWhole, for the common case
 // of a message that is one uncompressed data frame already whole in the
 // buffer: it appends the payload to dst with one pass that copies and
-// unmasks (mask.Copy) and, for text, one validation pass, with none of
-// the per-chunk bookkeeping of the general path. It returns ok false,
+// unmasks it (mask.Copy), and for text validates it too
+// (protocol.ValidUTF8Masked), with none of the per-chunk bookkeeping of
+// the general path. It returns ok false,
 // having consumed nothing and changed no state the general path depends
 // on, for anything else, including every error: the general path then
 // handles the frame from the start.
@@ -161,13 +162,19 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 	}
 	start, end := len(dst), len(dst)+int(h.Length)
 	dst = c.growMessage(dst, int(h.Length))[:end]
-	if h.Masked {
-		mask.Copy(h.Key, 0, dst[start:], b[n:]) // one pass: copy and unmask
-	} else {
-		copy(dst[start:], b[n:])
-	}
 	text := h.Opcode == protocol.OpText
-	if text && !protocol.ValidUTF8(dst[start:]) {
+	valid := true
+	switch {
+	case h.Masked && text:
+		// One pass: copy, unmask and validate, where the CPU allows.
+		_, valid = protocol.ValidUTF8Masked(h.Key, 0, dst[start:], b[n:])
+	case h.Masked:
+		mask.Copy(h.Key, 0, dst[start:], b[n:]) // one pass: copy and unmask
+	default:
+		copy(dst[start:], b[n:])
+		valid = !text || protocol.ValidUTF8(dst[start:])
+	}
+	if !valid {
 		// The general path fails the connection at the right byte. Check
 		// passes again: the frame completes a message either way.
 		return 0, dst[:start], false
@@ -374,12 +381,24 @@ func (c *Conn) readPayload(p []byte) (int, error) {
 		return 0, err
 	}
 	p = p[:n]
-	if c.frame.Masked {
-		c.maskPos = uint8(mask.Apply(c.frame.Key, int(c.maskPos), p))
-	}
 	c.frameLeft -= int64(n)
 	c.msgLen += int64(n)
-	if c.msgText && !c.msgCompressed && !c.utf8.Feed(p) {
+	if !c.msgText || c.msgCompressed {
+		if c.frame.Masked {
+			c.maskPos = uint8(mask.Apply(c.frame.Key, int(c.maskPos), p))
+		}
+		return n, nil
+	}
+	var valid bool
+	if c.frame.Masked {
+		// One pass that unmasks and validates, where the CPU allows.
+		var pos int
+		_, pos, valid = c.utf8.FeedMasked(c.frame.Key, int(c.maskPos), p, p)
+		c.maskPos = uint8(pos)
+	} else {
+		valid = c.utf8.Feed(p)
+	}
+	if !valid {
 		return n, c.fail(protocol.ErrInvalidUTF8)
 	}
 	return n, nil

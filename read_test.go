@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -196,6 +198,13 @@ func TestReadViolations(t *testing.T) {
 		// Fail fast: the rest of the message never comes.
 		{"invalid utf-8 in first fragment", 0, []wstest.Frame{frag(false, protocol.OpText, "ok\xf4\x90\x80")}, nil, protocol.ErrInvalidUTF8, 1007},
 		{"invalid utf-8 in middle fragment", 0, []wstest.Frame{frag(false, protocol.OpText, "ok\xe2"), frag(false, protocol.OpContinuation, "\x28")}, nil, protocol.ErrInvalidUTF8, 1007},
+		// Texts long enough for the one pass that unmasks and validates
+		// (protocol.ValidUTF8Masked, UTF8Validator.FeedMasked).
+		{"invalid utf-8 in a long message", 0, []wstest.Frame{wstest.Text(longText(250) + "\xff" + longText(50))}, nil, protocol.ErrInvalidUTF8, 1007},
+		{"invalid byte ends a long message", 0, []wstest.Frame{wstest.Text(longText(300) + "\xf8")}, nil, protocol.ErrInvalidUTF8, 1007},
+		{"truncated utf-8 ends a long message", 0, []wstest.Frame{wstest.Text(longText(300) + "\xe2\x82")}, nil, protocol.ErrInvalidUTF8, 1007},
+		{"invalid utf-8 in a long first fragment", 0, []wstest.Frame{frag(false, protocol.OpText, longText(300)+"\xf4\x90\x80")}, nil, protocol.ErrInvalidUTF8, 1007},
+		{"invalid utf-8 deep in a large message", 0, []wstest.Frame{wstest.Text(longText(40000) + "\xed\xa0\x80" + longText(100))}, nil, protocol.ErrInvalidUTF8, 1007},
 		{"over read limit", 10, []wstest.Frame{wstest.Binary(make([]byte, 11))}, nil, protocol.ErrMessageTooBig, 1009},
 		{"over read limit across fragments", 10, []wstest.Frame{frag(false, protocol.OpBinary, "123456"), frag(false, protocol.OpContinuation, "78901")}, nil, protocol.ErrMessageTooBig, 1009},
 		{"close one byte", 0, []wstest.Frame{{Fin: true, Opcode: protocol.OpClose, Payload: []byte{3}}}, nil, protocol.ErrCloseLength, 1002},
@@ -228,6 +237,43 @@ func TestReadViolations(t *testing.T) {
 				t.Errorf("second Read error = %v, want %v", again, tc.wantErr)
 			}
 		})
+	}
+}
+
+// longText returns n bytes of valid text in several scripts.
+func longText(n int) string {
+	s := strings.Repeat("Grüße, 世界 😀 ", n/19+1)
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + strings.Repeat(" ", n-len(s))
+}
+
+// TestReadLongText reads valid texts long enough for the one pass that
+// unmasks and validates, whole and in fragments cut inside a four-byte
+// rune: short ones whole in the read buffer (readBufferedMessage), the
+// longer ones streamed in pieces (readPayload).
+func TestReadLongText(t *testing.T) {
+	for _, n := range []int{130, 131, 200, 1000, 20000, 70000} {
+		text := longText(n)
+		// Cut inside an emoji: the second fragment starts with its last
+		// three bytes.
+		cut := strings.Index(text[n/3:], "😀") + n/3 + 1
+		for _, fragmented := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%dB/fragmented=%v", n, fragmented), func(t *testing.T) {
+				conn, peer := serverWithPeer(t, websocket.TestConfig{})
+				if fragmented {
+					peer.Write(frag(false, protocol.OpText, text[:cut]), frag(true, protocol.OpContinuation, text[cut:]))
+				} else {
+					peer.Write(wstest.Text(text))
+				}
+				typ, msg, err := conn.Read(context.Background())
+				if err != nil || typ != websocket.MessageText || string(msg) != text {
+					t.Fatalf("Read = %v, %d bytes (equal %v), %v; want the %d bytes sent", typ, len(msg), string(msg) == text, err, n)
+				}
+			})
+		}
 	}
 }
 

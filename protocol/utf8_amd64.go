@@ -56,3 +56,26 @@ func validUTF8(p []byte) bool {
 	}
 	return validGeneric(p)
 }
+
+// unmaskPrefixAVX512 is unmaskPrefix in one pass, with AVX-512: see
+// utf8_amd64.s. It needs AVX-512 F, BW and VBMI and len(src) >= 128.
+//
+//go:noescape
+func unmaskPrefixAVX512(key uint32, dst, src []byte) bool
+
+// haveUnmaskPrefix reports whether unmaskPrefix runs in one pass.
+var haveUnmaskPrefix = useUTF8AVX512
+
+// unmaskPrefixMin is the shortest input unmaskPrefix takes, in bytes.
+const unmaskPrefixMin = 128
+
+// unmaskPrefix writes to dst[i] src[i] XORed with byte i%4 of key
+// (little-endian), for len(src) <= len(dst) bytes, and reports whether no
+// byte of the result but its last three is wrong after the bytes before
+// it, the result starting a text; the caller checks the last three with
+// the DFA (feedEnd). dst is src or does not overlap it. It needs
+// haveUnmaskPrefix and len(src) >= unmaskPrefixMin, and writes every
+// byte whatever it reports.
+func unmaskPrefix(key uint32, dst, src []byte) bool {
+	return unmaskPrefixAVX512(key, dst, src)
+}

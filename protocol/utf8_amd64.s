@@ -456,3 +456,183 @@ invalid:
 	MOVB $0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// utf8Back holds 61, 62, ... 132. Its 64 bytes from 3-k on, 64+i-k for
+// i = 0 to 63, are VPERMI2B indexes that take from [zeros, block] the
+// block's bytes k back, with zeros before the block's start.
+DATA utf8Back<>+0(SB)/8, $0x44434241403f3e3d
+DATA utf8Back<>+8(SB)/8, $0x4c4b4a4948474645
+DATA utf8Back<>+16(SB)/8, $0x54535251504f4e4d
+DATA utf8Back<>+24(SB)/8, $0x5c5b5a5958575655
+DATA utf8Back<>+32(SB)/8, $0x64636261605f5e5d
+DATA utf8Back<>+40(SB)/8, $0x6c6b6a6968676665
+DATA utf8Back<>+48(SB)/8, $0x74737271706f6e6d
+DATA utf8Back<>+56(SB)/8, $0x7c7b7a7978777675
+DATA utf8Back<>+64(SB)/8, $0x84838281807f7e7d
+GLOBL utf8Back<>(SB), RODATA|NOPTR, $72
+
+// ZUNMASKBLOCK unmasks and checks the 64-byte block in Z0 whose bytes
+// one, two and three back are in Z3, Z4 and Z5, all four as loaded from
+// memory, still masked; Z20 holds the unmasked block before. Runs of
+// ASCII skip the lookup, as in validAVX512; then the block before must
+// not end inside a sequence, which Z20 shows without a load. The keys
+// for the four vectors are in Z16-Z19; the error classes gather in Z8.
+#define ZUNMASKBLOCK(lookup, next) \
+	VPXORQ        Z16, Z0, Z0; \
+	VPMOVB2M      Z0, K1; \
+	KORTESTQ      K1, K1; \
+	JNZ           lookup; \
+	VEXTRACTI64X4 $1, Z20, Y1; \
+	VPSUBUSB      utf8Incomplete<>(SB), Y1, Y2; \
+	VPORQ         Z2, Z8, Z8; \
+	JMP           next; \
+lookup: \
+	VPXORQ        Z17, Z3, Z3; \
+	VPXORQ        Z18, Z4, Z4; \
+	VPXORQ        Z19, Z5, Z5; \
+	ZUTF8LOOKUP(Z0); \
+next:
+
+// func unmaskPrefixAVX512(key uint32, dst, src []byte) bool
+//
+// unmaskPrefixAVX512 writes to dst[i] src[i] XORed with byte i%4 of key
+// (little-endian), for len(src) bytes, and reports whether no byte of the
+// result but the last three is wrong after the bytes before it: the
+// lookup of validAVX512 on the result, without its check that the text
+// does not end inside a sequence. dst is src itself or does not overlap
+// it, and is at least as long. It needs AVX-512 F, BW and VBMI and
+// len(src) >= 128, touches no memory outside src and dst[:len(src)],
+// and writes all of it whatever it reports.
+//
+// One pass: each 64-byte block is loaded once, unmasked in a register,
+// checked there, and stored two blocks later. The bytes back that the
+// lookup needs are loaded from src still masked, as validAVX512 loads
+// them unmasked, and unmasked with the key rotated by one, two and three
+// bytes: the stores wait so that, in place, those loads never meet an
+// unmasked byte, nor a store still in flight. The first block takes its
+// bytes back from a register, with zeros before it (VPERMI2B); the last
+// 1 to 63 bytes are checked as the 64 that end src, unmasked with the
+// key for their offset, and stored over the block before them with the
+// same bytes.
+//
+// Registers:
+//	SI	next block of src
+//	R8	dst - src: a block is stored at (SI)(R8*1)
+//	BX	bytes left from SI
+//	DI	the last 64 bytes of src
+//	Z0	the block; Z3-Z5 its bytes back; Z1, Z2, Z6, Z7 scratch
+//	Z8	the error classes gathered
+//	Z9-Z15	the lookup's constants, as in validAVX512
+//	Z16-Z19	the key for the block and for its bytes one, two, three back
+//	Z20	the block before, unmasked, not yet stored
+//	Z21	the block before that, unmasked, not yet stored
+TEXT ·unmaskPrefixAVX512(SB), NOSPLIT, $0-57
+	MOVL key+0(FP), AX
+	MOVQ dst_base+8(FP), R8
+	MOVQ src_base+32(FP), SI
+	MOVQ src_len+40(FP), BX
+	SUBQ SI, R8
+
+	VBROADCASTI32X4 utf8Nibble<>(SB), Z9
+	VBROADCASTI32X4 utf8Byte1High<>(SB), Z10
+	VBROADCASTI32X4 utf8Byte1Low<>(SB), Z11
+	VBROADCASTI32X4 utf8Byte2High<>(SB), Z12
+	VBROADCASTI32X4 utf8Third<>(SB), Z13
+	VBROADCASTI32X4 utf8Fourth<>(SB), Z14
+	VBROADCASTI32X4 utf8HighBit<>(SB), Z15
+	VPXORQ          Z8, Z8, Z8
+
+	// Blocks start at multiples of 64 from src, a multiple of 4: the keys
+	// are the same for every block. A byte k back takes the key byte k
+	// before, that is the key rotated left by 8k bits.
+	VPBROADCASTD AX, Z16
+	ROLL         $8, AX
+	VPBROADCASTD AX, Z17
+	ROLL         $8, AX
+	VPBROADCASTD AX, Z18
+	ROLL         $8, AX
+	VPBROADCASTD AX, Z19
+
+	// The first block, with zeros before it.
+	VMOVDQU64 (SI), Z0
+	VPXORQ    Z16, Z0, Z0
+	VPXORQ    Z20, Z20, Z20
+	VMOVDQU64 utf8Back<>+2(SB), Z3
+	VPERMI2B  Z0, Z20, Z3
+	VMOVDQU64 utf8Back<>+1(SB), Z4
+	VPERMI2B  Z0, Z20, Z4
+	VMOVDQU64 utf8Back<>+0(SB), Z5
+	VPERMI2B  Z0, Z20, Z5
+	ZUTF8LOOKUP(Z0)
+	VMOVDQA64 Z0, Z20
+	ADDQ      $64, SI
+	SUBQ      $64, BX
+
+	// The second block: nothing to store yet.
+	VMOVDQU64 (SI), Z0
+	VMOVDQU64 -1(SI), Z3
+	VMOVDQU64 -2(SI), Z4
+	VMOVDQU64 -3(SI), Z5
+	JMP       block
+
+loop:
+	VMOVDQU64 (SI), Z0
+	VMOVDQU64 -1(SI), Z3
+	VMOVDQU64 -2(SI), Z4
+	VMOVDQU64 -3(SI), Z5
+	VMOVDQU64 Z21, -128(SI)(R8*1)
+
+block:
+	ZUNMASKBLOCK(lookup, next)
+	VMOVDQA64 Z20, Z21
+	VMOVDQA64 Z0, Z20
+	ADDQ      $64, SI
+	SUBQ      $64, BX
+	CMPQ      BX, $64
+	JAE       loop
+
+	// Everything from SI-128 on is still masked in memory (in place);
+	// the two blocks before SI are in Z21 and Z20.
+	TESTQ BX, BX
+	JZ    flush
+
+	// The last 1 to 63 bytes, as the 64 bytes that end src, and their
+	// bytes back (at least SI-67): the key for offset BX&3 is the key
+	// rotated right by 8*(BX&3) bits.
+	LEAQ         -64(SI)(BX*1), DI
+	MOVL         key+0(FP), AX
+	MOVQ         BX, CX
+	ANDQ         $3, CX
+	SHLQ         $3, CX
+	RORL         CX, AX
+	VPBROADCASTD AX, Z16
+	ROLL         $8, AX
+	VPBROADCASTD AX, Z17
+	ROLL         $8, AX
+	VPBROADCASTD AX, Z18
+	ROLL         $8, AX
+	VPBROADCASTD AX, Z19
+	VMOVDQU64    (DI), Z0
+	VMOVDQU64    -1(DI), Z3
+	VMOVDQU64    -2(DI), Z4
+	VMOVDQU64    -3(DI), Z5
+	VPXORQ       Z16, Z0, Z0
+	VPXORQ       Z17, Z3, Z3
+	VPXORQ       Z18, Z4, Z4
+	VPXORQ       Z19, Z5, Z5
+	ZUTF8LOOKUP(Z0)
+	VMOVDQU64    Z21, -128(SI)(R8*1)
+	VMOVDQU64    Z20, -64(SI)(R8*1)
+	VMOVDQU64    Z0, (DI)(R8*1)
+	JMP          done
+
+flush:
+	VMOVDQU64 Z21, -128(SI)(R8*1)
+	VMOVDQU64 Z20, -64(SI)(R8*1)
+
+done:
+	VPTESTMQ Z8, Z8, K1
+	KORTESTB K1, K1
+	SETEQ    ret+56(FP)
+	VZEROUPPER
+	RET

@@ -3,6 +3,7 @@ package protocol_test
 import (
 	"fmt"
 
+	"github.com/wirefast/websocket/mask"
 	"github.com/wirefast/websocket/protocol"
 )
 
@@ -50,4 +51,34 @@ func ExampleValidUTF8() {
 	// Output:
 	// true
 	// false
+}
+
+// A server reads a client's text frame, masked, in two pieces as they
+// come off the socket: FeedMasked unmasks each in place and validates it,
+// carrying the key position and the code point cut between the pieces.
+func ExampleUTF8Validator_FeedMasked() {
+	key := [4]byte{0x37, 0xfa, 0x21, 0x3d}
+	payload := []byte("Grüße 😀")
+	mask.Apply(key, 0, payload) // as the client sent it
+	var v protocol.UTF8Validator
+	_, pos, ok := v.FeedMasked(key, 0, payload[:10], payload[:10]) // ends inside 😀
+	fmt.Println(ok, v.Done())
+	_, _, ok = v.FeedMasked(key, pos, payload[10:], payload[10:])
+	fmt.Println(ok, v.Done(), string(payload))
+	// Output:
+	// true false
+	// true true Grüße 😀
+}
+
+// A frame whose payload is whole in a read buffer is copied out,
+// unmasked and validated at once.
+func ExampleValidUTF8Masked() {
+	key := [4]byte{1, 2, 3, 4}
+	frame := []byte("café")
+	mask.Apply(key, 0, frame)
+	msg := make([]byte, len(frame))
+	n, ok := protocol.ValidUTF8Masked(key, 0, msg, frame)
+	fmt.Println(n, ok, string(msg))
+	// Output:
+	// 5 true café
 }
