@@ -261,7 +261,7 @@ func (c *Conn) closeTCP(cause error) bool {
 			// The poller must forget the descriptor before it is closed; a
 			// receiver waiting on it runs now to report the end.
 			if p, err := netpoll.Default(); err == nil {
-				if f := p.Remove(int(c.pollFD)); f != nil {
+				if f := p.Remove(int(c.pollFD), c.pollOwner); f != nil {
 					go f()
 				}
 			}

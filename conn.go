@@ -71,6 +71,7 @@ type Conn struct {
 	role           protocol.Role
 	coalesceWrites bool          // ConnOptions.CoalesceWrites (coalesce.go)
 	pollFD         int32         // socket descriptor for netpoll, -1 when none (receive.go)
+	pollOwner      uint32        // this Conn's netpoll.NewOwner, set by Receive
 	closeTimeout   time.Duration // ConnOptions.CloseTimeout, resolved
 
 	// Read side: owned by the goroutine holding readLock.

@@ -41,6 +41,7 @@ func (c *Conn) Receive(handler func(typ MessageType, msg []byte), done func(err 
 		return ErrReceiving
 	}
 	r := &receiver{c: c, handler: handler, done: done, blocking: c.pollFD < 0}
+	c.pollOwner = netpoll.NewOwner()
 	c.receive = r.ready
 	c.closeMu.Unlock()
 	// The read buffer belongs to whoever holds the read lock (Close may be
@@ -78,7 +79,7 @@ func (r *receiver) arm(pending bool) {
 		// may start ready on another goroutine before it returns.
 		first := !r.registered
 		r.registered = true
-		if p, err := netpoll.Default(); err == nil && p.Wait(int(c.pollFD), c.receive, c.isClosed, first) == nil {
+		if p, err := netpoll.Default(); err == nil && p.Wait(int(c.pollFD), c.pollOwner, c.receive, c.isClosed, first) == nil {
 			return
 		}
 		r.blocking = true

@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"bytes"
+	"net"
 	"runtime"
 	"testing"
 	"time"
@@ -66,4 +67,78 @@ func TestReceiveLargeMessagesPooled(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReceiveDescriptorReused closes a receiving Conn's socket behind
+// its back (the application closing the net.Conn it passed in), lets the
+// next accepted socket take the same descriptor number for a second
+// receiving Conn, and only then closes the first Conn: the second must
+// go on receiving. (The first Conn's Remove leaves the second's
+// registration alone, which TestWaitReusedDescriptor in netpoll checks;
+// before, it took it and ran the second's wake-up, which registered the
+// socket again, so no message was lost either way.)
+func TestReceiveDescriptorReused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accept := func() net.Conn {
+		t.Helper()
+		nc, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { nc.Close() })
+		return nc
+	}
+	dial := func() net.Conn {
+		t.Helper()
+		nc, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { nc.Close() })
+		return nc
+	}
+	// The kernel gives the lowest free number, but the runtime may open
+	// descriptors of its own in between: try a few times.
+	for range 20 {
+		dial()
+		first := NewConnForTest(accept(), false, TestConfig{})
+		if err := first.Receive(func(MessageType, []byte) {}, nil); err != nil {
+			t.Fatal(err)
+		}
+		// Dialled before the close, so that the accepted socket is the
+		// only new descriptor after it.
+		client := dial()
+		fd := first.pollFD
+		first.rb.nc.Close()
+		second := NewConnForTest(accept(), false, TestConfig{})
+		if second.pollFD != fd {
+			first.CloseNow()
+			second.CloseNow()
+			continue
+		}
+		got := make(chan string, 1)
+		err := second.Receive(func(_ MessageType, msg []byte) { got <- string(msg) }, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first.CloseNow()
+		if _, err := client.Write(maskedFrame(true, protocol.OpText, []byte("still here"))); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case msg := <-got:
+			if msg != "still here" {
+				t.Fatalf("received %q", msg)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the Conn that reused the descriptor received nothing after the first Conn closed")
+		}
+		second.CloseNow()
+		return
+	}
+	t.Fatal("no accepted socket reused the closed descriptor in 20 tries")
 }

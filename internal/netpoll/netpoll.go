@@ -11,6 +11,7 @@ package netpoll
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrStopped is returned by Wait when its stop function reports true.
@@ -29,3 +30,12 @@ func Default() (*Poller, error) {
 	defaultOnce.Do(func() { defaultPoller, defaultErr = newPoller() })
 	return defaultPoller, defaultErr
 }
+
+var owners atomic.Uint32
+
+// NewOwner returns a number for a user of a socket to give Wait and
+// Remove, different from those of every other user (until the 2^32nd).
+// It tells the poller the registrations of a reused descriptor number
+// apart: events and Remove calls of a socket closed behind its owner's
+// back then never reach the next socket given that number.
+func NewOwner() uint32 { return owners.Add(1) }

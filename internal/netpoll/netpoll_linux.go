@@ -33,7 +33,6 @@ type Poller struct {
 
 	mu  sync.Mutex
 	fds []registration // by descriptor number
-	gen uint32         // tells registrations of a reused descriptor apart
 
 	workers workers
 	batch   atomic.Int32 // descriptors found ready by the last epoll_wait that found any
@@ -44,7 +43,7 @@ type Poller struct {
 // kernel hands out the lowest free number, so descriptors are dense, and
 // a slot costs 16 bytes where a map entry costs several times that.
 type registration struct {
-	gen     uint32 // of the epoll_ctl that added the descriptor
+	owner   uint32 // of the Wait that added the descriptor (see NewOwner)
 	added   bool   // the descriptor is in the epoll set
 	pending bool   // an event came while no Wait was armed
 	f       func() // the armed Wait's function; nil when none is armed
@@ -87,7 +86,8 @@ func openPoller() (*Poller, error) {
 
 // Wait arranges for f to run on a goroutine of its own (a worker, see
 // workers) once fd has new data to read, has been hung up, or is in
-// error. f runs at most once per Wait.
+// error. f runs at most once per Wait. owner, from NewOwner, names the
+// socket's user, the same on every Wait and on Remove.
 //
 // The descriptor is edge-triggered: a Wait fires for what happens after
 // the last one fired, not for data left unread. Before calling Wait
@@ -109,8 +109,8 @@ func openPoller() (*Poller, error) {
 // f is a func rather than an interface because a go statement calling a
 // func value with no arguments allocates nothing, where one calling a
 // method of an interface allocates a closure, once per wake-up.
-func (p *Poller) Wait(fd int, f func(), stop func() bool, first bool) error {
-	runNow, err := p.arm(fd, f, stop, first)
+func (p *Poller) Wait(fd int, owner uint32, f func(), stop func() bool, first bool) error {
+	runNow, err := p.arm(fd, owner, f, stop, first)
 	if runNow {
 		p.workers.run(f)
 	}
@@ -120,7 +120,7 @@ func (p *Poller) Wait(fd int, f func(), stop func() bool, first bool) error {
 // arm is Wait under the poller's lock. It reports runNow instead of
 // arming when an event came since the last one fired: the caller then
 // starts f itself, outside the lock.
-func (p *Poller) arm(fd int, f func(), stop func() bool, first bool) (runNow bool, err error) {
+func (p *Poller) arm(fd int, owner uint32, f func(), stop func() bool, first bool) (runNow bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if stop != nil && stop() {
@@ -144,11 +144,10 @@ func (p *Poller) arm(fd int, f func(), stop func() bool, first bool) (runNow boo
 		r.f = f
 		return false, nil
 	}
-	p.gen++
 	ev := syscall.EpollEvent{
 		Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET,
 		Fd:     int32(fd),
-		Pad:    int32(p.gen),
+		Pad:    int32(owner),
 	}
 	err = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev)
 	if err == syscall.EEXIST {
@@ -158,7 +157,7 @@ func (p *Poller) arm(fd int, f func(), stop func() bool, first bool) (runNow boo
 	if err != nil {
 		return false, fmt.Errorf("netpoll: epoll_ctl: %w", err)
 	}
-	*r = registration{gen: p.gen, added: true, f: f}
+	*r = registration{owner: owner, added: true, f: f}
 	return false, nil
 }
 
@@ -169,11 +168,14 @@ func (p *Poller) arm(fd int, f func(), stop func() bool, first bool) (runNow boo
 func (p *Poller) Busy() bool { return p.batch.Load() > 1 }
 
 // Remove forgets fd before it is closed and returns the function of a
-// registration that had not fired, if any, so the caller can run it.
-func (p *Poller) Remove(fd int) func() {
+// registration that had not fired, if any, so the caller can run it. It
+// leaves alone a registration of another owner: the number reused by a
+// later socket, after this owner's socket was closed without Remove
+// (behind its back), belongs to that socket's owner now.
+func (p *Poller) Remove(fd int, owner uint32) func() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if fd < 0 || fd >= len(p.fds) || !p.fds[fd].added {
+	if fd < 0 || fd >= len(p.fds) || !p.fds[fd].added || p.fds[fd].owner != owner {
 		return nil
 	}
 	_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
@@ -226,7 +228,7 @@ func (p *Poller) dispatch(events []syscall.EpollEvent) {
 	for _, ev := range events {
 		p.mu.Lock()
 		var f func()
-		if r := &p.fds[ev.Fd]; r.added && r.gen == uint32(ev.Pad) {
+		if r := &p.fds[ev.Fd]; r.added && r.owner == uint32(ev.Pad) {
 			if r.f != nil {
 				f, r.f = r.f, nil
 			} else {

@@ -25,11 +25,12 @@ func readableSocket(t *testing.T) int {
 // TestWaitFirst checks that a first Wait reports data already waiting in
 // the socket.
 func TestWaitFirst(t *testing.T) {
+	owner := NewOwner()
 	p := testPoller(t)
 	fd := readableSocket(t)
-	t.Cleanup(func() { p.Remove(fd) })
+	t.Cleanup(func() { p.Remove(fd, owner) })
 	fired := make(chan struct{}, 1)
-	if err := p.Wait(fd, func() { fired <- struct{}{} }, nil, true); err != nil {
+	if err := p.Wait(fd, owner, func() { fired <- struct{}{} }, nil, true); err != nil {
 		t.Fatal(err)
 	}
 	expectFired(t, fired, 1, "for data waiting before the first Wait")
@@ -40,6 +41,7 @@ func TestWaitFirst(t *testing.T) {
 // one whose goroutine starts only once three sockets are readable, so
 // that its first epoll_wait finds all three.
 func TestBusy(t *testing.T) {
+	owner := NewOwner()
 	p, err := openPoller()
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +49,7 @@ func TestBusy(t *testing.T) {
 	fired := make(chan struct{}, 4)
 	wait := func(fd int) {
 		t.Helper()
-		if err := p.Wait(fd, func() { fired <- struct{}{} }, nil, true); err != nil {
+		if err := p.Wait(fd, owner, func() { fired <- struct{}{} }, nil, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -80,10 +82,13 @@ func TestBusy(t *testing.T) {
 }
 
 // TestWaitReusedDescriptor closes a registered descriptor without Remove
-// and registers the next socket that gets its number: the first Wait
-// replaces the registration left behind, so the new socket's data fires.
+// and registers the next socket that gets its number, for another owner:
+// that first Wait replaces the registration left behind, and the first
+// owner's late Remove (a Conn closed after its socket was closed behind
+// its back) leaves the new one alone, so the new socket's data fires.
 func TestWaitReusedDescriptor(t *testing.T) {
 	p := testPoller(t)
+	oldOwner, newOwner := NewOwner(), NewOwner()
 	newPair := func() [2]int {
 		t.Helper()
 		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
@@ -94,7 +99,8 @@ func TestWaitReusedDescriptor(t *testing.T) {
 	}
 	old := newPair()
 	fd := old[0]
-	if err := p.Wait(fd, func() {}, nil, true); err != nil {
+	oldFired := make(chan struct{}, 1)
+	if err := p.Wait(fd, oldOwner, func() { oldFired <- struct{}{} }, nil, true); err != nil {
 		t.Fatal(err)
 	}
 	// Closed without Remove: the kernel drops fd from the epoll set, the
@@ -109,13 +115,17 @@ func TestWaitReusedDescriptor(t *testing.T) {
 	} else if next[0] != fd {
 		t.Fatalf("the next socket pair got descriptors %v, not %d", next, fd)
 	}
-	t.Cleanup(func() { p.Remove(watched) }) // runs before the close above
+	t.Cleanup(func() { p.Remove(watched, newOwner) }) // runs before the close above
 	fired := make(chan struct{}, 1)
-	if err := p.Wait(watched, func() { fired <- struct{}{} }, nil, true); err != nil {
+	if err := p.Wait(watched, newOwner, func() { fired <- struct{}{} }, nil, true); err != nil {
 		t.Fatal(err)
+	}
+	if f := p.Remove(fd, oldOwner); f != nil {
+		t.Error("the old owner's Remove returned a function: it took the new owner's registration")
 	}
 	if _, err := syscall.Write(writer, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
 	expectFired(t, fired, 1, "for the socket that reused the descriptor")
+	expectQuiet(t, oldFired, "for the old owner of the descriptor")
 }

@@ -79,14 +79,15 @@ func expectQuiet(t *testing.T, fired <-chan struct{}, what string) {
 // arms a Wait on the other end that sends on fired.
 func watched(t *testing.T, p *Poller) (w net.Conn, wait func(first bool), fired chan struct{}) {
 	t.Helper()
+	owner := NewOwner()
 	a, b := pair(t)
 	fd := fdOf(t, b)
-	t.Cleanup(func() { p.Remove(fd) })
+	t.Cleanup(func() { p.Remove(fd, owner) })
 	fired = make(chan struct{}, 2)
 	f := func() { fired <- struct{}{} }
 	wait = func(first bool) {
 		t.Helper()
-		if err := p.Wait(fd, f, nil, first); err != nil {
+		if err := p.Wait(fd, owner, f, nil, first); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -125,10 +126,11 @@ func TestWaitPending(t *testing.T) {
 }
 
 func TestWaitHangup(t *testing.T) {
+	owner := NewOwner()
 	p := testPoller(t)
 	a, b := pair(t)
 	fired := make(chan struct{}, 1)
-	if err := p.Wait(fdOf(t, b), func() { fired <- struct{}{} }, nil, true); err != nil {
+	if err := p.Wait(fdOf(t, b), owner, func() { fired <- struct{}{} }, nil, true); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -145,18 +147,19 @@ func TestWaitHangup(t *testing.T) {
 // has recorded its end and called Remove cannot add its descriptor back
 // with a late Wait.
 func TestRemove(t *testing.T) {
+	owner := NewOwner()
 	p := testPoller(t)
 	a, b := pair(t)
 	fd := fdOf(t, b)
 	var called atomic.Bool
 	f := func() { called.Store(true) }
-	if err := p.Wait(fd, f, nil, true); err != nil {
+	if err := p.Wait(fd, owner, f, nil, true); err != nil {
 		t.Fatal(err)
 	}
-	if p.Remove(fd) == nil {
+	if p.Remove(fd, owner) == nil {
 		t.Fatal("Remove did not return the pending function")
 	}
-	if err := p.Wait(fd, f, func() bool { return true }, true); !errors.Is(err, ErrStopped) {
+	if err := p.Wait(fd, owner, f, func() bool { return true }, true); !errors.Is(err, ErrStopped) {
 		t.Fatalf("Wait after the end = %v, want ErrStopped", err)
 	}
 	a.Write([]byte("x"))
@@ -164,7 +167,7 @@ func TestRemove(t *testing.T) {
 	if called.Load() {
 		t.Error("removed registration fired")
 	}
-	if p.Remove(fd) != nil {
+	if p.Remove(fd, owner) != nil {
 		t.Error("second Remove returned a function")
 	}
 }
@@ -173,12 +176,13 @@ func TestRemove(t *testing.T) {
 // that cannot exist, are refused or ignored rather than indexing out of
 // range.
 func TestBadDescriptor(t *testing.T) {
+	owner := NewOwner()
 	p := testPoller(t)
-	if err := p.Wait(-1, func() {}, nil, true); err == nil {
+	if err := p.Wait(-1, owner, func() {}, nil, true); err == nil {
 		t.Error("Wait(-1) succeeded")
 	}
 	for _, fd := range []int{-1, 1 << 20} {
-		if f := p.Remove(fd); f != nil {
+		if f := p.Remove(fd, owner); f != nil {
 			t.Errorf("Remove(%d) returned a function", fd)
 		}
 	}
@@ -190,6 +194,7 @@ func TestBadDescriptor(t *testing.T) {
 // parking. Every Wait must fire: a wake-up lost between the poller's
 // last epoll_wait and its parking would leave a round unfinished.
 func TestWaitManyRounds(t *testing.T) {
+	owner := NewOwner()
 	p := testPoller(t)
 	const conns, rounds = 300, 40 // 300 > the 256 events one epoll_wait takes
 	writers := make([]net.Conn, conns)
@@ -203,12 +208,12 @@ func TestWaitManyRounds(t *testing.T) {
 	// their hang-ups must not fire Waits left armed.
 	t.Cleanup(func() {
 		for _, fd := range fds {
-			p.Remove(fd)
+			p.Remove(fd, owner)
 		}
 	})
 	fired := make(chan int, conns)
 	arm := func(i int, first bool) {
-		if err := p.Wait(fds[i], func() {
+		if err := p.Wait(fds[i], owner, func() {
 			var b [1]byte
 			if _, err := readers[i].Read(b[:]); err != nil {
 				t.Errorf("read %d: %v", i, err)
@@ -248,10 +253,11 @@ func TestWaitManyRounds(t *testing.T) {
 // after its epoll_wait and before it parks, which is where a poller that
 // forgot the runtime's readiness would lose it and stall.
 func TestWaitPingPong(t *testing.T) {
+	owner := NewOwner()
 	p := testPoller(t)
 	w, r := pair(t)
 	fd := fdOf(t, r)
-	t.Cleanup(func() { p.Remove(fd) })
+	t.Cleanup(func() { p.Remove(fd, owner) })
 	fired := make(chan struct{}, 1)
 	f := func() {
 		var b [1]byte
@@ -262,7 +268,7 @@ func TestWaitPingPong(t *testing.T) {
 	const rounds = 20000
 	start := time.Now()
 	for i := range rounds {
-		if err := p.Wait(fd, f, nil, i == 0); err != nil {
+		if err := p.Wait(fd, owner, f, nil, i == 0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.Write([]byte{byte(i)}); err != nil {
