@@ -52,6 +52,13 @@ func (c *Conn) Write(ctx context.Context, typ MessageType, p []byte) error {
 	if err != nil {
 		return err
 	}
+	if c.deflate == nil && len(p) <= directWriteMin {
+		// One frame, nothing to compress: the frame lock alone keeps it
+		// whole, unless a fragmented message is open (writeAlone).
+		if done, err := c.writeAlone(ctx, op, p); done {
+			return err
+		}
+	}
 	if err := c.msgLock.lock(ctx); err != nil {
 		return err
 	}
@@ -204,6 +211,27 @@ func (w *messageWriter) writeCompressed(p []byte) (int, error) {
 		w.out = (*w.buf)[:0]
 	}
 	return len(p), nil
+}
+
+// writeAlone writes a message of one uncompressed frame holding only the
+// frame lock, which costs two atomic operations less than taking the
+// message lock as well. It reports done false, having written nothing,
+// when the message lock is held: then a Writer may be between the frames
+// of its message, and the caller queues for the message lock. A Writer
+// that takes the message lock after the check sends its first frame
+// after this one, behind the frame lock.
+func (c *Conn) writeAlone(ctx context.Context, op protocol.Opcode, p []byte) (done bool, err error) {
+	if err := c.frameLock.lock(ctx); err != nil {
+		return true, err
+	}
+	defer c.frameLock.unlock()
+	if c.msgLock.state.Load() != fairUnlocked {
+		return false, nil
+	}
+	return true, c.writeLocked(ctx, true, func() (int64, error) {
+		h := protocol.Header{Fin: true, Opcode: op, Length: int64(len(p))}
+		return c.writeFrameLocked(&h, p)
+	})
 }
 
 // writeFrame writes one frame, holding the frame lock. An error breaks

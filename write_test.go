@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -187,6 +188,75 @@ func TestWriteConcurrent(t *testing.T) {
 		if !bytes.Equal(msg, want) {
 			t.Fatalf("message %d:%d corrupted", w, i)
 		}
+	}
+	wg.Wait()
+}
+
+// TestWriteBetweenFragments runs Writes while Writers stream messages of
+// several frames: a Write that finds a fragmented message open must wait
+// for its end (writeAlone gives way to the message lock), so the peer
+// never sees a data frame inside another message.
+func TestWriteBetweenFragments(t *testing.T) {
+	const streamed, chunks, writers, perWriter = 20, 3, 4, 200
+	conn, peer := serverWithPeer(t, websocket.TestConfig{})
+	chunk := bytes.Repeat([]byte{'s'}, 16<<10) // a frame of its own
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for range streamed {
+			w, err := conn.Writer(context.Background(), websocket.MessageBinary)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for range chunks {
+				if _, err := w.Write(chunk); err != nil {
+					t.Error(err)
+					return
+				}
+				runtime.Gosched() // let the Writes try to get in between
+			}
+			if err := w.Close(); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				if err := conn.Write(context.Background(), websocket.MessageText, fmt.Appendf(nil, "%d:%d", w, i)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	var fragmented []byte
+	inMessage := false
+	small, large := 0, 0
+	for small+large < streamed+writers*perWriter {
+		h, payload, err := peer.Read(testTimeout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inMessage && h.Opcode != protocol.OpContinuation {
+			t.Fatalf("a %v frame inside a fragmented message, after %d of its bytes", h.Opcode, len(fragmented))
+		}
+		if !h.Fin {
+			inMessage = true
+			fragmented = append(fragmented, payload...)
+			continue
+		}
+		if !inMessage {
+			small++
+			continue
+		}
+		fragmented = append(fragmented, payload...)
+		if !bytes.Equal(fragmented, bytes.Repeat(chunk, chunks)) {
+			t.Fatalf("streamed message %d: %d bytes, not the %d written", large, len(fragmented), chunks*len(chunk))
+		}
+		inMessage, fragmented = false, fragmented[:0]
+		large++
 	}
 	wg.Wait()
 }
