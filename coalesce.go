@@ -49,15 +49,16 @@ func (c *Conn) Flush(ctx context.Context) error {
 }
 
 // markReadAhead, called when the reader hands out a message, tells the
-// writers whether it has more input buffered. Clearing the flag sends
-// nothing: the next frame written goes out at once with the held ones,
-// and if none is, flushBeforeRead sends them.
-func (c *Conn) markReadAhead() {
+// writers whether it has more input buffered, beyond the unconsumed
+// bytes of the message handed out in place (receive mode). Clearing the
+// flag sends nothing: the next frame written goes out at once with the
+// held ones, and if none is, flushBeforeRead sends them.
+func (c *Conn) markReadAhead(unconsumed int) {
 	if !c.coalesceWrites {
 		return
 	}
 	ahead := c.coalesce.Load()&coalesceReadAhead != 0
-	switch more := len(c.rb.buffered()) > 0; {
+	switch more := len(c.rb.buffered()) > unconsumed; {
 	case more && !ahead:
 		c.coalesce.Or(coalesceReadAhead)
 	case !more && ahead:

@@ -49,7 +49,7 @@ func (c *Conn) readMessage(ctx context.Context, dst []byte) (MessageType, []byte
 	if err != nil {
 		return 0, dst, c.readError(ctx, interrupted, err)
 	}
-	c.markReadAhead()
+	c.markReadAhead(0)
 	return typ, dst, nil
 }
 
@@ -194,6 +194,88 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 		dst = []byte{} // an empty message is not a missing one
 	}
 	return MessageType(h.Opcode), dst, true
+}
+
+// readInPlace is readBufferedMessage for receive mode, whose handler is
+// done with a message when it returns: it unmasks the payload where it
+// lies in the read buffer and returns it there, with n, the bytes the
+// caller consumes once the handler has returned (the buffer must not be
+// compacted or released before). On a connection read through
+// net.Conn.Read (TLS, wrappers) it first completes a large frame in the
+// buffer (completeFrame); a raw socket's reader takes what its reads
+// brought. It returns ok false, having consumed nothing and left the
+// frame as it came, for anything the general path must handle.
+func (c *Conn) readInPlace() (typ MessageType, msg []byte, n int, ok bool) {
+	b := c.rb.buffered()
+	var h protocol.Header
+	hn, err := h.Decode(b)
+	if err != nil || !h.Fin || h.RSV != 0 || h.Opcode.IsControl() || h.Length > c.readLimit.Load() {
+		return 0, nil, 0, false
+	}
+	n = hn + int(h.Length)
+	if n > len(b) {
+		if !c.completeFrame(n) {
+			return 0, nil, 0, false
+		}
+		b = c.rb.buffered()
+	}
+	// As in readBufferedMessage, Check records the message on success.
+	if c.checker.Check(&h) != nil {
+		return 0, nil, 0, false
+	}
+	p := b[hn:n]
+	text := h.Opcode == protocol.OpText
+	valid := true
+	switch {
+	case h.Masked && text:
+		if _, valid = protocol.ValidUTF8Masked(h.Key, 0, p, p); !valid {
+			mask.Apply(h.Key, 0, p) // masked again, for the general path
+		}
+	case h.Masked:
+		mask.Apply(h.Key, 0, p)
+	case text:
+		valid = protocol.ValidUTF8(p)
+	}
+	if !valid {
+		return 0, nil, 0, false
+	}
+	// The state the general path leaves after a one-frame message.
+	c.msgSeq++
+	c.msgText = text
+	c.msgLen = h.Length
+	c.msgCompressed = false
+	c.utf8.Reset()
+	c.frame = h
+	c.frameLeft = 0
+	c.maskPos = uint8(h.Length & 3)
+	c.rb.large = h.Length >= largeFrameMin
+	return MessageType(h.Opcode), p, n, true
+}
+
+// completeFrame fills the read buffer until it holds n bytes, the frame
+// whose header starts it, on a connection read through net.Conn.Read.
+// For a large frame each fill reads the rest of the frame and the start
+// of the next at once (readBuf.want), instead of a small fill for the
+// header and a read of the payload straight into the message; smaller
+// frames take the usual fills, which bring the next frames too. It
+// reports false, leaving the rest to the general path, on a raw socket
+// (whose fills already take 64 KiB at a time), for a frame larger than
+// largeReadBufferSize, and when a read fails (the general path's read
+// meets the error again).
+func (c *Conn) completeFrame(n int) bool {
+	if c.rb.raw != nil || n > largeReadBufferSize {
+		return false
+	}
+	if n >= largeFrameMin {
+		c.rb.want = int32(n) // at most largeReadBufferSize
+		defer func() { c.rb.want = 0 }()
+	}
+	for len(c.rb.buffered()) < n {
+		if c.rb.fill() != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // nextMessage skips what is left of the previous message and reads the

@@ -62,9 +62,18 @@ type readBuf struct {
 	// buffered part and another for the rest of each frame.
 	large bool
 
-	// State of one raw read, set up for rawReadFn.
-	rawPoll   bool   // return errWouldBlock instead of waiting for data
-	drained   bool   // the last raw read emptied the socket (see rawRead)
+	// State of one raw read, set up for rawReadFn: rawPoll and drained,
+	// then rawDst to rawReadFn below want.
+	rawPoll bool // return errWouldBlock instead of waiting for data
+	drained bool // the last raw read emptied the socket (see rawRead)
+
+	// want, when set, is the number of unread bytes a fill through
+	// net.Conn.Read reads toward (and largeFillMax past, for the next
+	// header): a frame completed in the buffer (Conn.completeFrame). It
+	// sits here, in the bools' padding, to keep the Conn in its size
+	// class.
+	want int32
+
 	rawDst    []byte // read into this instead of the buffer when non-nil
 	rawN      int
 	rawErr    error
@@ -138,8 +147,11 @@ func (r *readBuf) fill() error {
 		r.buf = bufpool.Get(r.fillSize())
 	}
 	dst := (*r.buf)[r.end:]
-	if r.large && len(dst) > largeFillMax {
-		dst = dst[:largeFillMax]
+	switch limit := largeFillMax; {
+	case r.want > 0:
+		dst = dst[:min(len(dst), int(r.want)-(r.end-r.pos)+limit)]
+	case r.large && len(dst) > limit:
+		dst = dst[:limit]
 	}
 	n, err := r.nc.Read(dst)
 	r.end += n
@@ -164,7 +176,7 @@ func (r *readBuf) grow(size int) {
 
 // fillSize is the size of the buffer to borrow for a fill.
 func (r *readBuf) fillSize() int {
-	if r.large && r.raw != nil {
+	if r.large && r.raw != nil || int(r.want)+largeFillMax > readBufferSize {
 		return largeReadBufferSize
 	}
 	return readBufferSize

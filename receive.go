@@ -3,6 +3,7 @@ package websocket
 import (
 	"context"
 	"errors"
+	"io"
 	"sync/atomic"
 
 	"github.com/wirefast/websocket/internal/bufpool"
@@ -99,19 +100,20 @@ func (r *receiver) ready() {
 	// Woken because the socket is readable (or bytes are buffered): what
 	// an earlier read saw no longer says it is empty.
 	c.rb.drained = false
-	// One buffer for every message of this wake: each is handed to the
-	// handler, which is done with it when it returns. A larger message
-	// swaps it for a larger pooled one (growMessage).
-	c.msgBuf = bufpool.Get(readBufferSize)
 	for {
-		typ, msg, err := c.readWhole((*c.msgBuf)[:0])
+		typ, msg, n, err := c.nextReceived()
 		if err == nil {
-			c.markReadAhead()
+			c.markReadAhead(n)
 			r.handler(typ, msg)
+			if n > 0 {
+				c.rb.consume(n) // handed out in place
+			}
 			continue
 		}
-		bufpool.Put(c.msgBuf)
-		c.msgBuf = nil
+		if c.msgBuf != nil {
+			bufpool.Put(c.msgBuf)
+			c.msgBuf = nil
+		}
 		c.nonBlocking = false
 		if err == errWouldBlock {
 			pending := len(c.rb.buffered()) > 0
@@ -124,6 +126,38 @@ func (r *receiver) ready() {
 		r.finish(err)
 		return
 	}
+}
+
+// nextReceived reads the next message for receive mode. A message of one
+// frame whole in the read buffer is returned where it lies there, with n
+// the bytes to consume once the handler is done with it (readInPlace);
+// any other is read into c.msgBuf, with n zero.
+func (c *Conn) nextReceived() (typ MessageType, msg []byte, n int, err error) {
+	if c.msgDone {
+		if len(c.rb.buffered()) == 0 {
+			// Between messages with nothing buffered: fill first, as the
+			// general path's readHeader would, so that the first message
+			// of a burst is handed out in place too.
+			if err := c.fillBuffer(!c.nonBlocking); err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF // a peer ends with a close frame
+				}
+				return 0, nil, 0, err
+			}
+		}
+		if typ, msg, n, ok := c.readInPlace(); ok {
+			return typ, msg, n, nil
+		}
+	}
+	if c.msgBuf == nil {
+		// One buffer for every message of this wake not handed out in
+		// place: each is handed to the handler, which is done with it
+		// when it returns. A larger message swaps it for a larger
+		// pooled one (growMessage).
+		c.msgBuf = bufpool.Get(readBufferSize)
+	}
+	typ, msg, err = c.readWhole((*c.msgBuf)[:0])
+	return typ, msg, 0, err
 }
 
 // finish calls done once.

@@ -2,10 +2,12 @@ package websocket
 
 import (
 	"bytes"
+	"errors"
 	"net"
 	"runtime"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/wirefast/websocket/internal/wstest"
 	"github.com/wirefast/websocket/protocol"
@@ -141,4 +143,83 @@ func TestReceiveDescriptorReused(t *testing.T) {
 		return
 	}
 	t.Fatal("no accepted socket reused the closed descriptor in 20 tries")
+}
+
+// TestReceiveInPlace checks that receive mode hands out a message of one
+// frame whole in the read buffer where it lies there, unmasked, rather
+// than copied into the message buffer, and a message of fragments copied.
+func TestReceiveInPlace(t *testing.T) {
+	a, b := wstest.TCPPair(t)
+	c := NewConnForTest(b, false, TestConfig{})
+	defer c.CloseNow()
+	type delivery struct {
+		msg     string
+		inPlace bool
+	}
+	got := make(chan delivery, 3)
+	err := c.Receive(func(_ MessageType, msg []byte) {
+		// The handler runs on the reader, which holds the read lock.
+		buf := c.rb.buffered()
+		inPlace := len(msg) > 0 && len(buf) >= len(msg) &&
+			uintptr(unsafe.Pointer(&msg[0])) >= uintptr(unsafe.Pointer(&buf[0])) &&
+			uintptr(unsafe.Pointer(&msg[0])) < uintptr(unsafe.Pointer(&buf[0]))+uintptr(len(buf))
+		got <- delivery{string(msg), inPlace}
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stream []byte
+	stream = append(stream, maskedFrame(true, protocol.OpText, []byte("whole, in place"))...)
+	stream = append(stream, maskedFrame(true, protocol.OpBinary, bytes.Repeat([]byte{7}, 3000))...)
+	stream = append(stream, maskedFrame(false, protocol.OpText, []byte("in "))...)
+	stream = append(stream, maskedFrame(true, protocol.OpContinuation, []byte("fragments"))...)
+	if _, err := a.Write(stream); err != nil {
+		t.Fatal(err)
+	}
+	want := []delivery{{"whole, in place", true}, {string(bytes.Repeat([]byte{7}, 3000)), true}, {"in fragments", false}}
+	for i, w := range want {
+		select {
+		case d := <-got:
+			if d.msg != w.msg || d.inPlace != w.inPlace {
+				t.Errorf("message %d: %.20q in place %v, want %.20q in place %v", i, d.msg, d.inPlace, w.msg, w.inPlace)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("message %d not received", i)
+		}
+	}
+}
+
+// TestReceiveInvalidTextInPlace sends a text frame, whole in the read
+// buffer, that holds a surrogate (ED A0 80) where the bytes on the wire,
+// with maskedFrame's key, read as a valid rune (EC A2 83): the in-place
+// path must put back the bytes it unmasked before the general path
+// reads the frame again, or that path would take the wire's bytes for
+// the payload and deliver them.
+func TestReceiveInvalidTextInPlace(t *testing.T) {
+	a, b := wstest.TCPPair(t)
+	c := NewConnForTest(b, false, TestConfig{})
+	defer c.CloseNow()
+	delivered := make(chan []byte, 1)
+	done := make(chan error, 1)
+	err := c.Receive(func(_ MessageType, msg []byte) { delivered <- bytes.Clone(msg) }, func(err error) { done <- err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := append(bytes.Repeat([]byte("abcd"), 50), "\xed\xa0\x80 and more"...)
+	if _, err := a.Write(maskedFrame(true, protocol.OpText, payload)); err != nil {
+		t.Fatal(err)
+	}
+	peer := wstest.NewPeer(t, a, true)
+	peer.ExpectClose(5*time.Second, protocol.ErrInvalidUTF8.Code)
+	peer.Write(wstest.Close(protocol.ErrInvalidUTF8.Code, ""))
+	select {
+	case msg := <-delivered:
+		t.Fatalf("invalid text delivered as %.20q...", msg)
+	case err := <-done:
+		if !errors.Is(err, protocol.ErrInvalidUTF8) {
+			t.Fatalf("done(%v), want ErrInvalidUTF8", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("neither a message nor the end")
+	}
 }

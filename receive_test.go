@@ -1,6 +1,7 @@
 package websocket_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -308,4 +309,108 @@ func TestReceiveWithoutPoller(t *testing.T) {
 		t.Errorf("%d reads in 50ms while idle, want at most 2", idle)
 	}
 	closeReceiver(t, peer, done)
+}
+
+// plainConn hides the socket behind net.Conn.Read, as TLS and other
+// wrappers do, and counts the reads.
+type plainConn struct {
+	net.Conn
+	reads atomic.Int64
+}
+
+func (c *plainConn) Read(p []byte) (int, error) {
+	c.reads.Add(1)
+	return c.Conn.Read(p)
+}
+
+// TestReceiveSizes echoes messages of every size class in receive mode,
+// on a raw socket and behind net.Conn.Read, sent back to back in one
+// burst: those whole in the read buffer are handed out where they lie,
+// the others through the message buffer.
+func TestReceiveSizes(t *testing.T) {
+	sizes := []int{0, 16, 1000, 9000, 16 << 10, 20000, 70000}
+	for _, name := range []string{"raw", "plain"} {
+		t.Run(name, func(t *testing.T) {
+			a, b := wstest.TCPPair(t)
+			if name == "plain" {
+				b = &plainConn{Conn: b}
+			}
+			c := websocket.NewConnForTest(b, false, websocket.TestConfig{})
+			defer c.CloseNow()
+			peer := wstest.NewPeer(t, a, true)
+			done := receiveEcho(t, c)
+			var frames []wstest.Frame
+			for _, n := range sizes {
+				frames = append(frames, wstest.Binary(bytes.Repeat([]byte{byte(n)}, n)), wstest.Text(longText(n)))
+			}
+			go peer.Write(frames...)
+			for _, f := range frames {
+				op, msg := peer.ReadMessage(testTimeout)
+				if op != f.Opcode || !bytes.Equal(msg, f.Payload) {
+					t.Fatalf("echo of a %d-byte %v message: %v, %d bytes, equal %v", len(f.Payload), f.Opcode, op, len(msg), bytes.Equal(msg, f.Payload))
+				}
+			}
+			closeReceiver(t, peer, done)
+		})
+	}
+}
+
+// TestReceiveInvalidLargeText sends a large text message with a bad
+// byte near its end, behind net.Conn.Read, where receive mode completes
+// the frame in its buffer before looking at it: the connection fails
+// with 1007 all the same.
+func TestReceiveInvalidLargeText(t *testing.T) {
+	a, b := wstest.TCPPair(t)
+	c := websocket.NewConnForTest(&plainConn{Conn: b}, false, websocket.TestConfig{})
+	defer c.CloseNow()
+	peer := wstest.NewPeer(t, a, true)
+	done := make(chan error, 1)
+	if err := c.Receive(func(websocket.MessageType, []byte) {}, func(err error) { done <- err }); err != nil {
+		t.Fatal(err)
+	}
+	go peer.Write(wstest.Text(longText(20000) + "\xff" + longText(100)))
+	peer.ExpectClose(testTimeout, 1007)
+	peer.Write(wstest.Close(1007, ""))
+	select {
+	case err := <-done:
+		if !errors.Is(err, protocol.ErrInvalidUTF8) {
+			t.Errorf("done(%v), want ErrInvalidUTF8", err)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("done not called")
+	}
+}
+
+// TestReceiveReadsPerLargeFrame counts the reads of a connection behind
+// net.Conn.Read in receive mode taking 16 KiB frames sent back to back:
+// each read completes a frame and brings the next one's header, about
+// one read a frame, where reading the header and then the payload made
+// two.
+func TestReceiveReadsPerLargeFrame(t *testing.T) {
+	const frames = 20
+	a, b := wstest.TCPPair(t)
+	pc := &plainConn{Conn: b}
+	c := websocket.NewConnForTest(pc, false, websocket.TestConfig{})
+	defer c.CloseNow()
+	peer := wstest.NewPeer(t, a, true)
+	var burst []wstest.Frame
+	for range frames {
+		burst = append(burst, wstest.Binary(make([]byte, 16<<10)))
+	}
+	peer.Write(burst...) // all in the socket before the first read
+	got := make(chan struct{}, frames)
+	if err := c.Receive(func(websocket.MessageType, []byte) { got <- struct{}{} }, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := range frames {
+		select {
+		case <-got:
+		case <-time.After(testTimeout):
+			t.Fatalf("%d of %d messages received", i, frames)
+		}
+	}
+	// A read may come back short if the socket had less than asked.
+	if reads := pc.reads.Load(); reads > frames*3/2 {
+		t.Errorf("%d reads for %d frames of 16 KiB, want about one a frame", reads, frames)
+	}
 }

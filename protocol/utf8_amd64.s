@@ -388,6 +388,19 @@ invalid:
 	VPTERNLOGD $0xa8, Z15, Z5, Z4; \
 	VPTERNLOGD $0xf6, Z6, Z4, Z8
 
+// ZUTF8INIT broadcasts the lookup's constants to all of Z9-Z15, so that
+// Y9-Y15 serve the 32-byte steps too, and clears Z8, where the error
+// classes of the 64-byte blocks gather.
+#define ZUTF8INIT \
+	VBROADCASTI32X4 utf8Nibble<>(SB), Z9; \
+	VBROADCASTI32X4 utf8Byte1High<>(SB), Z10; \
+	VBROADCASTI32X4 utf8Byte1Low<>(SB), Z11; \
+	VBROADCASTI32X4 utf8Byte2High<>(SB), Z12; \
+	VBROADCASTI32X4 utf8Third<>(SB), Z13; \
+	VBROADCASTI32X4 utf8Fourth<>(SB), Z14; \
+	VBROADCASTI32X4 utf8HighBit<>(SB), Z15; \
+	VPXORQ          Z8, Z8, Z8
+
 // func validAVX512(p []byte) bool
 //
 // validAVX2's long path with 64-byte AVX-512 blocks; it needs AVX-512 F
@@ -405,14 +418,7 @@ TEXT ·validAVX512(SB), NOSPLIT, $0-25
 	MOVQ p_base+0(FP), SI
 	MOVQ p_len+8(FP), BX
 
-	VBROADCASTI32X4 utf8Nibble<>(SB), Z9
-	VBROADCASTI32X4 utf8Byte1High<>(SB), Z10
-	VBROADCASTI32X4 utf8Byte1Low<>(SB), Z11
-	VBROADCASTI32X4 utf8Byte2High<>(SB), Z12
-	VBROADCASTI32X4 utf8Third<>(SB), Z13
-	VBROADCASTI32X4 utf8Fourth<>(SB), Z14
-	VBROADCASTI32X4 utf8HighBit<>(SB), Z15
-	VPXORQ          Z8, Z8, Z8
+	ZUTF8INIT
 
 	UTF8FIRST32
 	CMPQ BX, $64
@@ -470,6 +476,26 @@ DATA utf8Back<>+48(SB)/8, $0x74737271706f6e6d
 DATA utf8Back<>+56(SB)/8, $0x7c7b7a7978777675
 DATA utf8Back<>+64(SB)/8, $0x84838281807f7e7d
 GLOBL utf8Back<>(SB), RODATA|NOPTR, $72
+
+// ZMASKKEYS broadcasts the masking key in AX to Z16, and the key for the
+// bytes one, two and three back (the key rotated left by 8, 16 and 24
+// bits: a byte k back takes the key byte k before) to Z17, Z18 and Z19.
+#define ZMASKKEYS \
+	VPBROADCASTD AX, Z16; \
+	ROLL         $8, AX; \
+	VPBROADCASTD AX, Z17; \
+	ROLL         $8, AX; \
+	VPBROADCASTD AX, Z18; \
+	ROLL         $8, AX; \
+	VPBROADCASTD AX, Z19
+
+// ZLOADBACK loads the 64 bytes at base into Z0 and the bytes one, two and
+// three back from each into Z3, Z4 and Z5.
+#define ZLOADBACK(base) \
+	VMOVDQU64 (base), Z0; \
+	VMOVDQU64 -1(base), Z3; \
+	VMOVDQU64 -2(base), Z4; \
+	VMOVDQU64 -3(base), Z5
 
 // ZUNMASKBLOCK unmasks and checks the 64-byte block in Z0 whose bytes
 // one, two and three back are in Z3, Z4 and Z5, all four as loaded from
@@ -533,25 +559,11 @@ TEXT ·unmaskPrefixAVX512(SB), NOSPLIT, $0-57
 	MOVQ src_len+40(FP), BX
 	SUBQ SI, R8
 
-	VBROADCASTI32X4 utf8Nibble<>(SB), Z9
-	VBROADCASTI32X4 utf8Byte1High<>(SB), Z10
-	VBROADCASTI32X4 utf8Byte1Low<>(SB), Z11
-	VBROADCASTI32X4 utf8Byte2High<>(SB), Z12
-	VBROADCASTI32X4 utf8Third<>(SB), Z13
-	VBROADCASTI32X4 utf8Fourth<>(SB), Z14
-	VBROADCASTI32X4 utf8HighBit<>(SB), Z15
-	VPXORQ          Z8, Z8, Z8
+	ZUTF8INIT
 
 	// Blocks start at multiples of 64 from src, a multiple of 4: the keys
-	// are the same for every block. A byte k back takes the key byte k
-	// before, that is the key rotated left by 8k bits.
-	VPBROADCASTD AX, Z16
-	ROLL         $8, AX
-	VPBROADCASTD AX, Z17
-	ROLL         $8, AX
-	VPBROADCASTD AX, Z18
-	ROLL         $8, AX
-	VPBROADCASTD AX, Z19
+	// are the same for every block.
+	ZMASKKEYS
 
 	// The first block, with zeros before it.
 	VMOVDQU64 (SI), Z0
@@ -569,17 +581,11 @@ TEXT ·unmaskPrefixAVX512(SB), NOSPLIT, $0-57
 	SUBQ      $64, BX
 
 	// The second block: nothing to store yet.
-	VMOVDQU64 (SI), Z0
-	VMOVDQU64 -1(SI), Z3
-	VMOVDQU64 -2(SI), Z4
-	VMOVDQU64 -3(SI), Z5
+	ZLOADBACK(SI)
 	JMP       block
 
 loop:
-	VMOVDQU64 (SI), Z0
-	VMOVDQU64 -1(SI), Z3
-	VMOVDQU64 -2(SI), Z4
-	VMOVDQU64 -3(SI), Z5
+	ZLOADBACK(SI)
 	VMOVDQU64 Z21, -128(SI)(R8*1)
 
 block:
@@ -605,17 +611,8 @@ block:
 	ANDQ         $3, CX
 	SHLQ         $3, CX
 	RORL         CX, AX
-	VPBROADCASTD AX, Z16
-	ROLL         $8, AX
-	VPBROADCASTD AX, Z17
-	ROLL         $8, AX
-	VPBROADCASTD AX, Z18
-	ROLL         $8, AX
-	VPBROADCASTD AX, Z19
-	VMOVDQU64    (DI), Z0
-	VMOVDQU64    -1(DI), Z3
-	VMOVDQU64    -2(DI), Z4
-	VMOVDQU64    -3(DI), Z5
+	ZMASKKEYS
+	ZLOADBACK(DI)
 	VPXORQ       Z16, Z0, Z0
 	VPXORQ       Z17, Z3, Z3
 	VPXORQ       Z18, Z4, Z4

@@ -12,23 +12,30 @@ import (
 	"github.com/wirefast/websocket/protocol"
 )
 
-// TestUTF8StaysInBounds runs every implementation on texts that start
-// right after, or end right before, a page that may not be read: a read
-// outside the text crashes the test.
-func TestUTF8StaysInBounds(t *testing.T) {
+// guardedPage returns a page of memory between two that may be neither
+// read nor written: an access outside it crashes the test.
+func guardedPage(t *testing.T) []byte {
+	t.Helper()
 	page := syscall.Getpagesize()
 	mem, err := syscall.Mmap(-1, 0, 3*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 	if err != nil {
 		t.Fatalf("mmap: %v", err)
 	}
-	defer syscall.Munmap(mem)
+	t.Cleanup(func() { syscall.Munmap(mem) })
 	if err := syscall.Mprotect(mem[:page], syscall.PROT_NONE); err != nil {
 		t.Fatalf("mprotect: %v", err)
 	}
 	if err := syscall.Mprotect(mem[2*page:], syscall.PROT_NONE); err != nil {
 		t.Fatalf("mprotect: %v", err)
 	}
-	usable := mem[page : 2*page]
+	return mem[page : 2*page]
+}
+
+// TestUTF8StaysInBounds runs every implementation on texts that start
+// right after, or end right before, a page that may not be read: a read
+// outside the text crashes the test.
+func TestUTF8StaysInBounds(t *testing.T) {
+	usable := guardedPage(t)
 	src := bytes.Repeat([]byte("é世😀a"), 40)
 	impls := utf8Impls(t)
 	for n := 0; n <= len(src); n++ {
@@ -54,19 +61,7 @@ func TestUTF8StaysInBounds(t *testing.T) {
 // place and from one buffer into another, on texts that start right after, or end right
 // before, a page that may be neither read nor written.
 func TestFeedMaskedStaysInBounds(t *testing.T) {
-	page := syscall.Getpagesize()
-	mem, err := syscall.Mmap(-1, 0, 3*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Fatalf("mmap: %v", err)
-	}
-	defer syscall.Munmap(mem)
-	if err := syscall.Mprotect(mem[:page], syscall.PROT_NONE); err != nil {
-		t.Fatalf("mprotect: %v", err)
-	}
-	if err := syscall.Mprotect(mem[2*page:], syscall.PROT_NONE); err != nil {
-		t.Fatalf("mprotect: %v", err)
-	}
-	usable := mem[page : 2*page]
+	usable := guardedPage(t)
 	text := bytes.Repeat([]byte("é世😀a"), 40)
 	key := [4]byte{0x31, 0x41, 0x59, 0x26}
 	for n := 0; n <= len(text); n++ {
