@@ -268,14 +268,13 @@ func (c *Conn) completeFrame(n int) bool {
 	}
 	if n >= largeFrameMin {
 		c.rb.want = int32(n) // at most largeReadBufferSize
-		defer func() { c.rb.want = 0 }()
 	}
-	for len(c.rb.buffered()) < n {
-		if c.rb.fill() != nil {
-			return false
-		}
+	ok := true
+	for ok && len(c.rb.buffered()) < n {
+		ok = c.rb.fill() == nil
 	}
-	return true
+	c.rb.want = 0
+	return ok
 }
 
 // nextMessage skips what is left of the previous message and reads the
