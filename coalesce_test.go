@@ -16,16 +16,23 @@ import (
 	"github.com/wirefast/websocket/protocol"
 )
 
-// countingConn counts the Write calls made on a connection, each one a
-// system call on a socket.
+// countingConn counts the Write and Read calls made on a connection, each
+// one a system call on a socket. Embedding net.Conn, it hides the
+// socket: reads go through net.Conn.Read, as on TLS and other wrappers.
 type countingConn struct {
 	net.Conn
 	writes atomic.Int32
+	reads  atomic.Int64
 }
 
 func (c *countingConn) Write(p []byte) (int, error) {
 	c.writes.Add(1)
 	return c.Conn.Write(p)
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	c.reads.Add(1)
+	return c.Conn.Read(p)
 }
 
 // coalescePair returns a Conn over a counted loopback TCP connection and

@@ -143,10 +143,10 @@ func (c *Conn) growMessage(dst []byte, n int) []byte {
 // buffer: it appends the payload to dst with one pass that copies and
 // unmasks it (mask.Copy), and for text validates it too
 // (protocol.ValidUTF8Masked), with none of the per-chunk bookkeeping of
-// the general path. It returns ok false,
-// having consumed nothing and changed no state the general path depends
-// on, for anything else, including every error: the general path then
-// handles the frame from the start.
+// the general path. It returns ok false, having consumed nothing and
+// changed no state the general path depends on, for anything else,
+// including every error: the general path then handles the frame from
+// the start.
 func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok bool) {
 	b := c.rb.buffered()
 	var h protocol.Header
@@ -180,9 +180,19 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 		return 0, dst[:start], false
 	}
 	c.rb.consume(n + int(h.Length))
-	// The state the general path leaves after a one-frame message.
+	c.readOneFrame(h)
+	if dst == nil {
+		dst = []byte{} // an empty message is not a missing one
+	}
+	return MessageType(h.Opcode), dst, true
+}
+
+// readOneFrame leaves the state the general path leaves after reading a
+// message of one uncompressed frame with header h, for the fast paths
+// that read it whole from the buffer.
+func (c *Conn) readOneFrame(h protocol.Header) {
 	c.msgSeq++
-	c.msgText = text
+	c.msgText = h.Opcode == protocol.OpText
 	c.msgLen = h.Length
 	c.msgCompressed = false
 	c.utf8.Reset()
@@ -190,10 +200,6 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 	c.frameLeft = 0
 	c.maskPos = uint8(h.Length & 3)
 	c.rb.large = h.Length >= largeFrameMin
-	if dst == nil {
-		dst = []byte{} // an empty message is not a missing one
-	}
-	return MessageType(h.Opcode), dst, true
 }
 
 // readInPlace is readBufferedMessage for receive mode, whose handler is
@@ -239,16 +245,7 @@ func (c *Conn) readInPlace() (typ MessageType, msg []byte, n int, ok bool) {
 	if !valid {
 		return 0, nil, 0, false
 	}
-	// The state the general path leaves after a one-frame message.
-	c.msgSeq++
-	c.msgText = text
-	c.msgLen = h.Length
-	c.msgCompressed = false
-	c.utf8.Reset()
-	c.frame = h
-	c.frameLeft = 0
-	c.maskPos = uint8(h.Length & 3)
-	c.rb.large = h.Length >= largeFrameMin
+	c.readOneFrame(h)
 	return MessageType(h.Opcode), p, n, true
 }
 

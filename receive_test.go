@@ -311,18 +311,6 @@ func TestReceiveWithoutPoller(t *testing.T) {
 	closeReceiver(t, peer, done)
 }
 
-// plainConn hides the socket behind net.Conn.Read, as TLS and other
-// wrappers do, and counts the reads.
-type plainConn struct {
-	net.Conn
-	reads atomic.Int64
-}
-
-func (c *plainConn) Read(p []byte) (int, error) {
-	c.reads.Add(1)
-	return c.Conn.Read(p)
-}
-
 // TestReceiveSizes echoes messages of every size class in receive mode,
 // on a raw socket and behind net.Conn.Read, sent back to back in one
 // burst: those whole in the read buffer are handed out where they lie,
@@ -333,7 +321,7 @@ func TestReceiveSizes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a, b := wstest.TCPPair(t)
 			if name == "plain" {
-				b = &plainConn{Conn: b}
+				b = &countingConn{Conn: b}
 			}
 			c := websocket.NewConnForTest(b, false, websocket.TestConfig{})
 			defer c.CloseNow()
@@ -361,7 +349,7 @@ func TestReceiveSizes(t *testing.T) {
 // with 1007 all the same.
 func TestReceiveInvalidLargeText(t *testing.T) {
 	a, b := wstest.TCPPair(t)
-	c := websocket.NewConnForTest(&plainConn{Conn: b}, false, websocket.TestConfig{})
+	c := websocket.NewConnForTest(&countingConn{Conn: b}, false, websocket.TestConfig{})
 	defer c.CloseNow()
 	peer := wstest.NewPeer(t, a, true)
 	done := make(chan error, 1)
@@ -389,7 +377,7 @@ func TestReceiveInvalidLargeText(t *testing.T) {
 func TestReceiveReadsPerLargeFrame(t *testing.T) {
 	const frames = 20
 	a, b := wstest.TCPPair(t)
-	pc := &plainConn{Conn: b}
+	pc := &countingConn{Conn: b}
 	c := websocket.NewConnForTest(pc, false, websocket.TestConfig{})
 	defer c.CloseNow()
 	peer := wstest.NewPeer(t, a, true)

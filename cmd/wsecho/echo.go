@@ -36,6 +36,28 @@ func echo(ctx context.Context, c *websocket.Conn) error {
 	}
 }
 
+// echoReceive is [echo] in receive mode ([websocket.Conn.Receive]): the
+// handler writes each message back as it is handed over, and between
+// messages no goroutine waits on the connection (this one only waits for
+// the end). It returns why the connection ended, or ctx.Err() when ctx
+// ends first.
+func echoReceive(ctx context.Context, c *websocket.Conn) error {
+	done := make(chan error, 1)
+	err := c.Receive(func(typ websocket.MessageType, msg []byte) {
+		// A write that fails breaks the connection, which done reports.
+		_ = c.Write(ctx, typ, msg)
+	}, func(err error) { done <- err })
+	if err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // copyBufferSize is the size of the buffer echoStream copies through, in
 // bytes. It is borrowed from copyBufs only while a message is in flight.
 const copyBufferSize = 32 << 10

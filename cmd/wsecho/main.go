@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	wsecho [-addr 127.0.0.1:9001] [-raw] [-stream] [-read-limit 67108864] [-compress] [-v]
+//	wsecho [-addr 127.0.0.1:9001] [-raw] [-stream | -receive] [-read-limit 67108864] [-compress] [-v]
 //	wsecho -autobahn-client ws://127.0.0.1:9002 [-agent wirefast] [-shutdown] [-v]
 //
 // Flags (the conformance tooling relies on them; keep them stable):
@@ -14,6 +14,8 @@
 //	-raw         serve with websocket.AcceptConn on a plain net.Listener
 //	             instead of net/http
 //	-stream      echo each message as a stream of frames instead of whole
+//	-receive     echo in receive mode (websocket.Conn.Receive): no
+//	             goroutine per idle connection
 //	-read-limit  largest message accepted, in bytes (default 64 MiB);
 //	             0 or negative means no limit
 //	-compress    accept permessage-deflate with context takeover and
@@ -33,7 +35,10 @@
 // [websocket.Conn.Reader] and [websocket.Conn.Writer] as it arrives, so a
 // 16 MiB message needs no 16 MiB buffer, but the client must read while
 // it writes: one that sends a large message whole before reading
-// deadlocks once the TCP buffers fill, as with any streaming echo.
+// deadlocks once the TCP buffers fill, as with any streaming echo. With
+// -receive the connection is in receive mode ([websocket.Conn.Receive]):
+// a handler writes each whole message back, and no goroutine waits on an
+// idle connection.
 //
 // Once listening, wsecho prints "wsecho: listening on ws://ADDR/" on
 // standard output. On SIGINT or SIGTERM it stops accepting, closes every
@@ -71,6 +76,7 @@ type config struct {
 	addr      string
 	raw       bool
 	stream    bool
+	receive   bool
 	readLimit int64 // as given: <= 0 means no limit
 	compress  bool
 	coalesce  bool
@@ -89,6 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:9001", "host:port to listen on")
 	fs.BoolVar(&c.raw, "raw", false, "serve with AcceptConn on a plain listener instead of net/http")
 	fs.BoolVar(&c.stream, "stream", false, "echo messages as a stream of frames instead of reading them whole")
+	fs.BoolVar(&c.receive, "receive", false, "echo in receive mode (Conn.Receive), with no goroutine per idle connection")
 	fs.Int64Var(&c.readLimit, "read-limit", defaultReadLimit, "largest message accepted, in bytes; 0 or negative means no limit")
 	fs.BoolVar(&c.compress, "compress", false, "accept permessage-deflate (context takeover, windows up to 15 bits)")
 	fs.BoolVar(&c.coalesce, "coalesce", false, "coalesce the echoes of pipelined messages into one write (ConnOptions.CoalesceWrites)")
@@ -101,6 +108,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if c.stream && c.receive {
+		return nil, errors.New("-stream and -receive exclude each other")
 	}
 	return c, nil
 }

@@ -36,15 +36,17 @@ func TestMain(m *testing.M) {
 const testTimeout = 30 * time.Second
 
 // modes are the ways wsecho serves: net/http or a raw listener, echoing
-// whole messages or streams.
+// whole messages, streams, or in receive mode.
 var modes = []struct {
-	name        string
-	raw, stream bool
+	name                 string
+	raw, stream, receive bool
 }{
-	{"http", false, false},
-	{"raw", true, false},
-	{"http-stream", false, true},
-	{"raw-stream", true, true},
+	{"http", false, false, false},
+	{"raw", true, false, false},
+	{"http-stream", false, true, false},
+	{"raw-stream", true, true, false},
+	{"http-receive", false, false, true},
+	{"raw-receive", true, false, true},
 }
 
 // startServer serves echo on a loopback port until the test ends and
@@ -120,7 +122,7 @@ func TestEcho(t *testing.T) {
 	}
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
-			addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, readLimit: defaultReadLimit})
+			addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, receive: mode.receive, readLimit: defaultReadLimit})
 			c := dial(t, "ws://"+addr+"/", nil)
 			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 			defer cancel()
@@ -157,7 +159,7 @@ func TestEcho(t *testing.T) {
 func TestEchoStreamed(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
-			addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, readLimit: defaultReadLimit})
+			addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, receive: mode.receive, readLimit: defaultReadLimit})
 			c := dial(t, "ws://"+addr+"/", nil)
 			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 			defer cancel()
@@ -203,7 +205,7 @@ func TestEchoPipelined(t *testing.T) {
 	const n = 500
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
-			addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, readLimit: defaultReadLimit})
+			addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, receive: mode.receive, readLimit: defaultReadLimit})
 			c := dial(t, "ws://"+addr+"/", nil)
 			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 			defer cancel()
@@ -251,7 +253,7 @@ func TestPeerViolations(t *testing.T) {
 	for _, mode := range modes {
 		for _, tc := range tests {
 			t.Run(mode.name+"/"+tc.name, func(t *testing.T) {
-				addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, readLimit: tc.readLimit})
+				addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, receive: mode.receive, readLimit: tc.readLimit})
 				c := dial(t, "ws://"+addr+"/", nil)
 				ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 				defer cancel()
@@ -285,7 +287,7 @@ func TestPeerViolations(t *testing.T) {
 func TestHandshake(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
-			addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream})
+			addr, _ := startServer(t, config{raw: mode.raw, stream: mode.stream, receive: mode.receive})
 			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 			defer cancel()
 
@@ -318,7 +320,7 @@ func TestHandshake(t *testing.T) {
 func TestShutdown(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
-			addr, shutdown := startServer(t, config{raw: mode.raw, stream: mode.stream})
+			addr, shutdown := startServer(t, config{raw: mode.raw, stream: mode.stream, receive: mode.receive})
 			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 			defer cancel()
 			conns := []*websocket.Conn{dial(t, "ws://"+addr+"/", nil), dial(t, "ws://"+addr+"/", nil)}
@@ -411,6 +413,7 @@ func TestFlags(t *testing.T) {
 		{"defaults", nil, &config{addr: "127.0.0.1:9001", readLimit: defaultReadLimit, agent: "wirefast"}},
 		{"all", []string{"-addr", ":9100", "-raw", "-read-limit", "0", "-compress", "-v"},
 			&config{addr: ":9100", raw: true, readLimit: 0, compress: true, verbose: true, agent: "wirefast"}},
+		{"receive", []string{"-receive", "-raw"}, &config{addr: "127.0.0.1:9001", raw: true, receive: true, readLimit: defaultReadLimit, agent: "wirefast"}},
 		{"autobahn client", []string{"-autobahn-client", "ws://127.0.0.1:9002", "-agent", "me", "-shutdown"},
 			&config{addr: "127.0.0.1:9001", readLimit: defaultReadLimit, autobahnURL: "ws://127.0.0.1:9002", agent: "me", shutdown: true}},
 	}
@@ -436,6 +439,7 @@ func TestRunExitStatus(t *testing.T) {
 		{"help", []string{"-h"}, 0},
 		{"unknown flag", []string{"-nope"}, 2},
 		{"extra argument", []string{"extra"}, 2},
+		{"stream and receive", []string{"-stream", "-receive"}, 2},
 		{"cannot listen", []string{"-addr", "127.0.0.1:-1"}, 1},
 	}
 	for _, tc := range tests {

@@ -28,7 +28,7 @@ const serverName = "wirefast-wsecho"
 // server is the echo server, over net/http or over a raw listener.
 type server struct {
 	raw   bool
-	echo  func(context.Context, *websocket.Conn) error // echo or echoStream
+	echo  func(context.Context, *websocket.Conn) error // echo, echoStream or echoReceive
 	opts  *websocket.AcceptOptions
 	log   *log.Logger
 	conns connGroup
@@ -53,8 +53,11 @@ func newServer(cfg *config, stderr io.Writer) *server {
 		},
 		log: log.New(logOut, "wsecho: ", log.LstdFlags|log.Lmicroseconds),
 	}
-	if cfg.stream {
+	switch {
+	case cfg.stream:
 		s.echo = echoStream
+	case cfg.receive:
+		s.echo = echoReceive
 	}
 	if cfg.compress {
 		s.opts.Compression = &websocket.CompressionOptions{
