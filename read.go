@@ -93,8 +93,12 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 		return typ, out, err
 	}
 	for {
-		// nextFrame checked the frame against the read limit.
-		if n := int(c.frameLeft); n > 0 {
+		// nextFrame checked the frame against the read limit. Room is
+		// made for at most readGrowMax bytes ahead of those read, so
+		// that without a limit a length the peer announces but does
+		// not send costs no memory (nor overflows).
+		for c.frameLeft > 0 {
+			n := int(min(c.frameLeft, readGrowMax))
 			start := len(dst)
 			dst = c.growMessage(dst, n)[:start+n]
 			read := c.readFull
@@ -116,6 +120,10 @@ func (c *Conn) readWhole(dst []byte) (MessageType, []byte, error) {
 		}
 	}
 }
+
+// readGrowMax is the most a message being read grows by ahead of the
+// bytes read into it, in bytes (readWhole).
+const readGrowMax = 16 << 20
 
 // growMessage returns dst with room for n more bytes, like slices.Grow.
 // In receive mode, where dst is c.msgBuf's memory, the room comes from
@@ -218,13 +226,15 @@ func (c *Conn) readInPlace() (typ MessageType, msg []byte, n int, ok bool) {
 	if err != nil || !h.Fin || h.RSV != 0 || h.Opcode.IsControl() || h.Length > c.readLimit.Load() {
 		return 0, nil, 0, false
 	}
-	n = hn + int(h.Length)
-	if n > len(b) {
-		if !c.completeFrame(n) {
+	if h.Length > int64(len(b)-hn) {
+		// Compared before any sum: without a read limit, a length near
+		// 1<<63 would overflow it.
+		if h.Length > largeReadBufferSize || !c.completeFrame(hn+int(h.Length)) {
 			return 0, nil, 0, false
 		}
 		b = c.rb.buffered()
 	}
+	n = hn + int(h.Length)
 	// As in readBufferedMessage, Check records the message on success.
 	if c.checker.Check(&h) != nil {
 		return 0, nil, 0, false

@@ -358,3 +358,33 @@ func TestReadTimeoutRace(t *testing.T) {
 		}
 	}
 }
+
+// TestReadHugeLengthNoLimit sends, to a connection without a read limit,
+// the header of a frame of the largest length the protocol allows and a
+// few bytes of it: Read must wait for the rest without making room for
+// all of it up front (which overflows, or runs out of memory), and
+// return when the connection is closed.
+func TestReadHugeLengthNoLimit(t *testing.T) {
+	conn, peer := serverWithPeer(t, websocket.TestConfig{ReadLimit: 1<<63 - 1})
+	h := protocol.Header{Fin: true, Opcode: protocol.OpBinary, Masked: true, Key: [4]byte{1, 2, 3, 4}, Length: 1<<63 - 1}
+	peer.WriteRaw(append(protocol.AppendHeader(nil, h), "some payload"...))
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := conn.Read(context.Background())
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		t.Fatalf("Read returned %v before the payload came", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	conn.CloseNow()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, websocket.ErrClosed) {
+			t.Errorf("Read = %v, want ErrClosed", err)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("Read did not return after CloseNow")
+	}
+}

@@ -223,3 +223,40 @@ func TestReceiveInvalidTextInPlace(t *testing.T) {
 		t.Fatal("neither a message nor the end")
 	}
 }
+
+// TestReceiveHugeLength sends, to a connection without a read limit, the
+// header of a frame whose length is the largest the protocol allows: the
+// in-place path must leave it to the general path without adding to the
+// length (which would overflow), and nothing may panic; the connection
+// then waits for the payload, and closes when told.
+func TestReceiveHugeLength(t *testing.T) {
+	for _, name := range []string{"raw", "plain"} {
+		t.Run(name, func(t *testing.T) {
+			a, b := wstest.TCPPair(t)
+			var nc net.Conn = b
+			if name == "plain" {
+				nc = struct{ net.Conn }{b} // hides the socket: reads through net.Conn.Read
+			}
+			c := NewConnForTest(nc, false, TestConfig{ReadLimit: 1<<63 - 1}) // no limit
+			done := make(chan error, 1)
+			if err := c.Receive(func(MessageType, []byte) { t.Error("a message was delivered") }, func(err error) { done <- err }); err != nil {
+				t.Fatal(err)
+			}
+			h := protocol.Header{Fin: true, Opcode: protocol.OpBinary, Masked: true, Key: [4]byte{1, 2, 3, 4}, Length: 1<<63 - 1}
+			if _, err := a.Write(append(protocol.AppendHeader(nil, h), "some payload"...)); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				t.Logf("ended: %v", err)
+			case <-time.After(200 * time.Millisecond):
+			}
+			c.CloseNow()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("done not called after CloseNow")
+			}
+		})
+	}
+}
