@@ -159,8 +159,7 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 	b := c.rb.buffered()
 	var h protocol.Header
 	n, err := h.Decode(b)
-	if err != nil || !h.Fin || h.RSV != 0 || h.Opcode.IsControl() ||
-		h.Length > int64(len(b)-n) || h.Length > c.readLimit.Load() {
+	if err != nil || !c.isOneFrame(&h) || h.Length > int64(len(b)-n) {
 		return 0, dst, false
 	}
 	// On success Check records a complete message, as it would through
@@ -195,6 +194,14 @@ func (c *Conn) readBufferedMessage(dst []byte) (typ MessageType, out []byte, ok 
 	return MessageType(h.Opcode), dst, true
 }
 
+// isOneFrame reports whether h, a decoded header, starts a message of
+// one uncompressed data frame within the read limit: what the fast paths
+// that read a message whole from the buffer take (readBufferedMessage,
+// readInPlace).
+func (c *Conn) isOneFrame(h *protocol.Header) bool {
+	return h.Fin && h.RSV == 0 && !h.Opcode.IsControl() && h.Length <= c.readLimit.Load()
+}
+
 // readOneFrame leaves the state the general path leaves after reading a
 // message of one uncompressed frame with header h, for the fast paths
 // that read it whole from the buffer.
@@ -223,7 +230,7 @@ func (c *Conn) readInPlace() (typ MessageType, msg []byte, n int, ok bool) {
 	b := c.rb.buffered()
 	var h protocol.Header
 	hn, err := h.Decode(b)
-	if err != nil || !h.Fin || h.RSV != 0 || h.Opcode.IsControl() || h.Length > c.readLimit.Load() {
+	if err != nil || !c.isOneFrame(&h) {
 		return 0, nil, 0, false
 	}
 	if h.Length > int64(len(b)-hn) {
@@ -413,18 +420,25 @@ func (c *Conn) readHeader(h *protocol.Header) error {
 		case err != protocol.ErrNeedMore:
 			return c.fail(err)
 		}
-		// Receive mode, idle: give the goroutine back rather than wait.
-		wait := !(c.nonBlocking && c.msgDone && len(b) == 0)
-		if err := c.fillBuffer(wait); err != nil {
-			if err == io.EOF {
-				// Even between messages: a peer ends with a close frame.
-				// Within a message, io.EOF would read as its end to the
-				// message readers and the decompressor.
-				err = io.ErrUnexpectedEOF
-			}
+		if err := c.fillHeader(); err != nil {
 			return err
 		}
 	}
+}
+
+// fillHeader fills the read buffer toward the next frame header. In
+// receive mode, idle between messages, it gives the goroutine back
+// (errWouldBlock) rather than wait.
+func (c *Conn) fillHeader() error {
+	wait := !(c.nonBlocking && c.msgDone && len(c.rb.buffered()) == 0)
+	err := c.fillBuffer(wait)
+	if err == io.EOF {
+		// Even between messages: a peer ends with a close frame. Within
+		// a message, io.EOF would read as its end to the message readers
+		// and the decompressor.
+		err = io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // readFull reads exactly len(p) payload bytes of the current frame.

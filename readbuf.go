@@ -147,11 +147,11 @@ func (r *readBuf) fill() error {
 		r.buf = bufpool.Get(r.fillSize())
 	}
 	dst := (*r.buf)[r.end:]
-	switch limit := largeFillMax; {
+	switch {
 	case r.want > 0:
-		dst = dst[:min(len(dst), int(r.want)-(r.end-r.pos)+limit)]
-	case r.large && len(dst) > limit:
-		dst = dst[:limit]
+		dst = dst[:min(len(dst), int(r.want)-(r.end-r.pos)+largeFillMax)]
+	case r.large && len(dst) > largeFillMax:
+		dst = dst[:largeFillMax]
 	}
 	n, err := r.nc.Read(dst)
 	r.end += n

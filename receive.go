@@ -3,7 +3,6 @@ package websocket
 import (
 	"context"
 	"errors"
-	"io"
 	"sync/atomic"
 
 	"github.com/wirefast/websocket/internal/bufpool"
@@ -138,10 +137,7 @@ func (c *Conn) nextReceived() (typ MessageType, msg []byte, n int, err error) {
 			// Between messages with nothing buffered: fill first, as the
 			// general path's readHeader would, so that the first message
 			// of a burst is handed out in place too.
-			if err := c.fillBuffer(!c.nonBlocking); err != nil {
-				if err == io.EOF {
-					err = io.ErrUnexpectedEOF // a peer ends with a close frame
-				}
+			if err := c.fillHeader(); err != nil {
 				return 0, nil, 0, err
 			}
 		}

@@ -66,9 +66,6 @@ func unmaskPrefixAVX512(key uint32, dst, src []byte) bool
 // haveUnmaskPrefix reports whether unmaskPrefix runs in one pass.
 var haveUnmaskPrefix = useUTF8AVX512
 
-// unmaskPrefixMin is the shortest input unmaskPrefix takes, in bytes.
-const unmaskPrefixMin = 128
-
 // unmaskPrefix writes to dst[i] src[i] XORed with byte i%4 of key
 // (little-endian), for len(src) <= len(dst) bytes, and reports whether no
 // byte of the result but its last three is wrong after the bytes before

@@ -16,9 +16,6 @@ func validUTF8(p []byte) bool {
 // never does here, and FeedMasked unmasks, then validates.
 const haveUnmaskPrefix = false
 
-// unmaskPrefixMin is the shortest input unmaskPrefix takes, in bytes.
-const unmaskPrefixMin = 128
-
 // unmaskPrefix is never called here.
 func unmaskPrefix(key uint32, dst, src []byte) bool {
 	panic("protocol: unmaskPrefix without a one-pass implementation")

@@ -80,6 +80,10 @@ func ValidUTF8Masked(key [4]byte, pos int, dst, src []byte) (n int, ok bool) {
 	return n, unmaskPrefix(k, dst, src) && feedEnd(dst) == utf8Accept
 }
 
+// unmaskPrefixMin is the shortest input unmaskPrefix takes, in bytes:
+// shorter ones are unmasked, then validated.
+const unmaskPrefixMin = 128
+
 // feedEnd returns the DFA state after p, given that no byte of p but its
 // last three is wrong after the bytes before it, p starting a text: the
 // state after p's last sequence, which starts in its final four bytes if
