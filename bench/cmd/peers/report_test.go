@@ -172,10 +172,12 @@ func TestVerdictOutOfReach(t *testing.T) {
 	}{
 		// gorilla 10 µs; the TCP echo's 8.5 µs in the kernel is the least.
 		{"kernel over 0.8×", fakeResultSys(1000, 10, 8.5), fakeResultSys(1000, 10.5, 9), fakeResultSys(1000, 10, 9), "no (out of reach)", 8.5},
-		{"kernel under 0.8×", fakeResultSys(1000, 10, 7.9), fakeResultSys(1000, 10.5, 9), fakeResultSys(1000, 10, 9), "no", 7.9},
-		{"ours in the kernel least", fakeResultSys(1000, 10, 9), fakeResultSys(1000, 10.5, 7), fakeResultSys(1000, 10, 9), "no", 7},
+		// Under 0.8× the kernel floor leaves room, but the TCP echo, at
+		// gorilla's CPU, misses the target itself.
+		{"kernel under 0.8×", fakeResultSys(1000, 10, 7.9), fakeResultSys(1000, 10.5, 9), fakeResultSys(1000, 10, 9), verdictCeilingMisses, 7.9},
+		{"ours in the kernel least", fakeResultSys(1000, 10, 9), fakeResultSys(1000, 10.5, 7), fakeResultSys(1000, 10, 9), verdictCeilingMisses, 7},
 		{"not bound", fakeResultSys(1300, 10, 9), fakeResultSys(1000, 10.5, 9), fakeResultSys(1000, 10, 9), "no", 9},
-		{"not recorded", fakeResult(1000, 10), fakeResult(1000, 10.5), fakeResult(1000, 10), "no", 0},
+		{"not recorded", fakeResult(1000, 10), fakeResult(1000, 10.5), fakeResult(1000, 10), verdictCeilingMisses, 0},
 		{"met all the same", fakeResultSys(1000, 10, 9), fakeResultSys(1000, 7.9, 7.5), fakeResultSys(1000, 10, 9), "met (CPU)", 7.5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,6 +193,82 @@ func TestVerdictOutOfReach(t *testing.T) {
 				t.Errorf("kernelFloor = %v, want %v", got, tc.wantFloor)
 			}
 		})
+	}
+}
+
+// TestVerdictCeilingMisses checks when a missed cell is said to be
+// missed by the raw TCP echo too: only when each of the echo's modes
+// misses the target, by the same rule as the libraries, and never for a
+// cell without a ceiling.
+func TestVerdictCeilingMisses(t *testing.T) {
+	c := cell{mode: pipelined, conns: 64, size: 16}
+	for _, tc := range []struct {
+		name       string
+		copy, poll *echoResult // the raw TCP echo's two modes; nil: not run
+		want       string
+	}{
+		// gobwas-like peer: 1000 msgs/s at 10 µs; wirefast 1000 at 10.5.
+		{"both modes miss", fakeResult(1100, 9), fakeResult(1150, 8.5), verdictCeilingMisses},
+		{"the faster mode meets on rate", fakeResult(1100, 9), fakeResult(1250, 9), "no"},
+		{"the slower mode meets on CPU", fakeResult(1150, 7.9), fakeResult(1100, 9), "no"},
+		{"one mode, missing", fakeResult(1000, 10), nil, verdictCeilingMisses},
+		{"one mode, meeting on CPU", fakeResult(1000, 7), nil, "no"},
+		{"no ceiling", nil, nil, "no"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := fakeResults()
+			for _, v := range []string{"tcp/copy", "tcp/epoll"} {
+				if res.Echo[v] == nil {
+					res.Variants = append(res.Variants, v)
+					res.Echo[v] = map[string]*echoResult{}
+				}
+			}
+			if tc.copy != nil {
+				res.Echo["tcp/copy"][c.key()] = tc.copy
+			}
+			if tc.poll != nil {
+				res.Echo["tcp/epoll"][c.key()] = tc.poll
+			}
+			res.Echo["wirefast/read-raw"][c.key()] = fakeResult(1000, 10.5)
+			res.Echo["gorilla/nextreader"][c.key()] = fakeResult(1000, 10)
+			info := cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size}
+			if got := res.verdict(info); got != tc.want {
+				t.Errorf("verdict = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestEchoCellsTarget checks that the targets' line sorts the missed
+// cells by why: out of reach, missed by the TCP echo too, or missed
+// where the echo meets the target.
+func TestEchoCellsTarget(t *testing.T) {
+	unreachable := cell{mode: roundTrip, conns: 64, size: 16}
+	ceilingMissed := cell{mode: pipelined, conns: 64, size: 16}
+	missed := cell{mode: pipelined, conns: 1, size: 16}
+	res := fakeResults()
+	res.Cells = nil
+	for _, c := range []cell{unreachable, ceilingMissed, missed} {
+		res.Cells = append(res.Cells, cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size})
+		res.Echo["wirefast/read-raw"][c.key()] = fakeResultSys(1000, 10.5, 7)
+		res.Echo["gorilla/nextreader"][c.key()] = fakeResultSys(1000, 10, 7)
+	}
+	// Every server over 8 µs in the kernel, 0.8× gorilla's CPU.
+	res.Echo["wirefast/read-raw"][unreachable.key()] = fakeResultSys(1000, 10.5, 9)
+	res.Echo["gorilla/nextreader"][unreachable.key()] = fakeResultSys(1000, 10, 9)
+	res.Echo["tcp/copy"][unreachable.key()] = fakeResultSys(1000, 9, 8.5)
+	res.Echo["tcp/copy"][ceilingMissed.key()] = fakeResultSys(1100, 9, 7)
+	res.Echo["tcp/copy"][missed.key()] = fakeResultSys(1100, 7.5, 7)
+	got := res.echoCellsTarget()
+	for _, want := range []string{
+		"met in 0 of 3 cells.",
+		"over 0.8× the leanest peer's whole CPU): " + unreachable.label() + ".",
+		"in each of its modes): " + ceilingMissed.label() + ".",
+		"Missed where the raw TCP echo meets the target: " + missed.label() + ".",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("echoCellsTarget = %q, want it to contain %q", got, want)
+		}
 	}
 }
 
