@@ -30,6 +30,11 @@ func fakeResultSys(msgs int64, cpu, sys float64) *echoResult {
 	return newEchoResult(r, nil)
 }
 
+// infoOf is what a run records of cell c, but the window and pinning.
+func infoOf(c cell) cellInfo {
+	return cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text, Compress: c.compress}
+}
+
 func fakeResults() *results {
 	o := &options{window0: 16, inflight: 2 << 20, pinCPU: 1}
 	res := &results{
@@ -53,8 +58,9 @@ func fakeResults() *results {
 	slow := cell{mode: pipelined, conns: 64, size: 1 << 20, text: true}
 	zipped := cell{mode: roundTrip, conns: 64, size: 1024, text: true, compress: true}
 	for _, c := range []cell{fast, slow, zipped} {
-		res.Cells = append(res.Cells, cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text,
-			Window: o.window(c), Pinned: c.pinned(), Compress: c.compress})
+		info := infoOf(c)
+		info.Window, info.Pinned = o.window(c), c.pinned()
+		res.Cells = append(res.Cells, info)
 	}
 	res.Echo["tcp/copy"][fast.key()] = fakeResultSys(30000, 5, 4)
 	res.Echo["wirefast/read-raw"][fast.key()] = fakeResultSys(25000, 8, 6)
@@ -185,7 +191,7 @@ func TestVerdictOutOfReach(t *testing.T) {
 			res.Echo["tcp/copy"][c.key()] = tc.tcp
 			res.Echo["wirefast/read-raw"][c.key()] = tc.ours
 			res.Echo["gorilla/nextreader"][c.key()] = tc.peer
-			info := cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size}
+			info := infoOf(c)
 			if got := res.verdict(info); got != tc.want {
 				t.Errorf("verdict = %q, want %q", got, tc.want)
 			}
@@ -231,7 +237,7 @@ func TestVerdictCeilingMisses(t *testing.T) {
 			}
 			res.Echo["wirefast/read-raw"][c.key()] = fakeResult(1000, 10.5)
 			res.Echo["gorilla/nextreader"][c.key()] = fakeResult(1000, 10)
-			info := cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size}
+			info := infoOf(c)
 			if got := res.verdict(info); got != tc.want {
 				t.Errorf("verdict = %q, want %q", got, tc.want)
 			}
@@ -249,7 +255,7 @@ func TestEchoCellsTarget(t *testing.T) {
 	res := fakeResults()
 	res.Cells = nil
 	for _, c := range []cell{unreachable, ceilingMissed, missed} {
-		res.Cells = append(res.Cells, cellInfo{Key: c.key(), Label: c.label(), Mode: c.mode, Conns: c.conns, Size: c.size})
+		res.Cells = append(res.Cells, infoOf(c))
 		res.Echo["wirefast/read-raw"][c.key()] = fakeResultSys(1000, 10.5, 7)
 		res.Echo["gorilla/nextreader"][c.key()] = fakeResultSys(1000, 10, 7)
 	}
@@ -299,7 +305,7 @@ func TestSmallTarget(t *testing.T) {
 				}
 				res.Echo[v] = map[string]*echoResult{}
 			}
-			res.Cells = []cellInfo{{Key: tc.c.key(), Label: tc.c.label(), Mode: tc.c.mode, Conns: tc.c.conns, Size: tc.c.size, Text: tc.c.text}}
+			res.Cells = []cellInfo{infoOf(tc.c)}
 			res.Echo["wirefast/read-raw"][tc.c.key()] = fakeResult(27000, 5)
 			if tc.copy != nil {
 				res.Echo["tcp/copy"][tc.c.key()] = tc.copy
@@ -479,9 +485,6 @@ func TestCeiling(t *testing.T) {
 			t.Errorf("runs(%s, %s) = false, want true", tcp, c.key())
 		}
 	}
-	info := func(c cell) cellInfo {
-		return cellInfo{Key: c.key(), Mode: c.mode, Conns: c.conns, Size: c.size, Text: c.text}
-	}
 	tests := []struct {
 		name     string
 		measured map[string]int64 // cell key: the TCP echo's msgs per round
@@ -500,13 +503,13 @@ func TestCeiling(t *testing.T) {
 				r.Echo[tcp.String()][k] = fakeResult(msgs, 5)
 			}
 			var got int64
-			if e := r.ceilingOf(info(tc.c)); e != nil {
+			if e := r.ceilingOf(infoOf(tc.c)); e != nil {
 				got = e.Result.Rounds[0].Msgs
 			}
 			if got != tc.want {
 				t.Errorf("ceilingOf(%s) measured %d msgs a round, want %d", tc.c.key(), got, tc.want)
 			}
-			r.Cells = []cellInfo{info(bin), info(text)}
+			r.Cells = []cellInfo{infoOf(bin), infoOf(text)}
 			_, own := tc.measured[text.key()]
 			if got := r.textCeilings(); got != own {
 				t.Errorf("textCeilings() = %v, want %v", got, own)
