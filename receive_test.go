@@ -41,13 +41,22 @@ func closeReceiver(t *testing.T, peer *wstest.Peer, done <-chan error) {
 	t.Helper()
 	go peer.Write(wstest.Close(4000, "done"))
 	peer.ExpectClose(testTimeout, 4000)
+	if err := waitDone(t, done, "in time"); websocket.CloseStatus(err) != 4000 {
+		t.Errorf("done(%v), want close 4000", err)
+	}
+}
+
+// waitDone returns the error receive mode passed to done, failing the
+// test, with when saying at what point, if done is not called within
+// testTimeout.
+func waitDone(t *testing.T, done <-chan error, when string) error {
+	t.Helper()
 	select {
 	case err := <-done:
-		if websocket.CloseStatus(err) != 4000 {
-			t.Errorf("done(%v), want close 4000", err)
-		}
+		return err
 	case <-time.After(testTimeout):
-		t.Fatal("done not called")
+		t.Fatalf("done not called %s", when)
+		return nil
 	}
 }
 
@@ -101,13 +110,8 @@ func TestReceiveCloseNow(t *testing.T) {
 	done := receiveEcho(t, c)
 	time.Sleep(10 * time.Millisecond) // idle in the poller
 	c.CloseNow()
-	select {
-	case err := <-done:
-		if !errors.Is(err, websocket.ErrClosed) {
-			t.Errorf("done(%v), want ErrClosed", err)
-		}
-	case <-time.After(testTimeout):
-		t.Fatal("done not called after CloseNow")
+	if err := waitDone(t, done, "after CloseNow"); !errors.Is(err, websocket.ErrClosed) {
+		t.Errorf("done(%v), want ErrClosed", err)
 	}
 }
 
@@ -271,11 +275,8 @@ func TestReceiveReadsPerMessage(t *testing.T) {
 				t.Errorf("%d reads for %d round trips, want %s", reads, rounds, tt.want)
 			}
 			c.CloseNow()
-			select { // once done runs, the receiver no longer looks at pollerBusy
-			case <-done:
-			case <-time.After(testTimeout):
-				t.Fatal("done not called after CloseNow")
-			}
+			// Once done runs, the receiver no longer looks at pollerBusy.
+			waitDone(t, done, "after CloseNow")
 		})
 	}
 }
@@ -359,13 +360,8 @@ func TestReceiveInvalidLargeText(t *testing.T) {
 	go peer.Write(wstest.Text(longText(20000) + "\xff" + longText(100)))
 	peer.ExpectClose(testTimeout, 1007)
 	peer.Write(wstest.Close(1007, ""))
-	select {
-	case err := <-done:
-		if !errors.Is(err, protocol.ErrInvalidUTF8) {
-			t.Errorf("done(%v), want ErrInvalidUTF8", err)
-		}
-	case <-time.After(testTimeout):
-		t.Fatal("done not called")
+	if err := waitDone(t, done, "in time"); !errors.Is(err, protocol.ErrInvalidUTF8) {
+		t.Errorf("done(%v), want ErrInvalidUTF8", err)
 	}
 }
 
