@@ -31,8 +31,9 @@ type options struct {
 	microTime                     string
 	pinCPU                        int // CPU of the pinned cells, -1 for none
 	args                          []string
-	command                       string // how the run was started, for the report
-	from                          string // results JSON to report again, without measuring
+	command                       string   // how the run was started, for the report
+	from                          string   // results JSON to report again, without measuring
+	across                        []string // results JSONs to report side by side, without measuring
 }
 
 func parseFlags() *options {
@@ -59,10 +60,16 @@ func parseFlags() *options {
 	pin := flag.String("pin", "auto", `pin the c=1 round-trip cells to one CPU: "auto" (when there are 2 CPUs or more and taskset), "off"`)
 	flag.StringVar(&o.command, "command", "", "how the run was started, as the report names it (default: the peers command line)")
 	flag.StringVar(&o.from, "from", "", "write the report (and -docs) again from this results JSON, without measuring")
+	acrossRuns := flag.Bool("across", false, "print a report of the results JSONs named as arguments side by side (how often each echo cell met its target and its ceiling missed it, and the frame reads' ratios), without measuring")
 	flag.BoolVar(&o.compress, "compress", false, "add compressed echo cells (permessage-deflate without context takeover, round trip, text, -conns × -compress-sizes) and the idle-memory measurement with permessage-deflate")
 	compressSizes := flag.String("compress-sizes", "1024,16384", "payload sizes of the compressed cells, bytes")
 	flag.BoolVar(&o.plain, "plain", true, "run the uncompressed echo cells (-plain=false -compress: compressed cells only)")
 	flag.Parse()
+	if *acrossRuns {
+		if o.across = flag.Args(); len(o.across) == 0 {
+			fatalf("-across needs results JSONs as arguments")
+		}
+	}
 	if o.onlyIdle {
 		if o.idleConns <= 0 {
 			fatalf("-only-idle needs -idle-conns above 0")
@@ -108,6 +115,15 @@ func parseInts(s string) ([]int, error) {
 
 func main() {
 	o := parseFlags()
+	if len(o.across) > 0 {
+		names := make([]string, len(o.across))
+		runs := make([]*results, len(o.across))
+		for i, path := range o.across {
+			names[i], runs[i] = runName(path), reload(path)
+		}
+		fmt.Print(acrossReport(names, runs))
+		return
+	}
 	var res *results
 	var base string
 	if o.from != "" {
