@@ -8,9 +8,9 @@ import (
 
 // cellRecord is how one cell fared against the echo target in one run.
 type cellRecord struct {
-	met        bool // wirefast met the target
-	ceilingMis bool // the raw TCP echo missed it too, in each of its modes (ceilingMisses)
-	outOfReach bool // no server making the measured system calls could meet it (outOfReach)
+	met           bool // wirefast met the target
+	ceilingMissed bool // the raw TCP echo missed it too, in each of its modes (ceilingMisses)
+	outOfReach    bool // no server making the measured system calls could meet it (outOfReach)
 }
 
 // record returns how cell c fared in r, and false when the run has no
@@ -24,16 +24,16 @@ func (r *results) record(c cellInfo) (cellRecord, bool) {
 		return cellRecord{}, false
 	}
 	return cellRecord{
-		met:        strings.HasPrefix(v, "met"),
-		ceilingMis: r.ceilingMisses(c, bp, cpu),
-		outOfReach: r.outOfReach(c, bp, cpu),
+		met:           strings.HasPrefix(v, "met"),
+		ceilingMissed: r.ceilingMisses(c, bp, cpu),
+		outOfReach:    r.outOfReach(c, bp, cpu),
 	}, true
 }
 
 // tally counts a cell's records over several runs.
 type tally struct {
-	label                             string
-	runs, met, ceilingMis, outOfReach int
+	label                                string
+	runs, met, ceilingMissed, outOfReach int
 }
 
 // acrossReport is the report of several runs side by side (peers
@@ -63,7 +63,7 @@ func acrossReport(names []string, runs []*results) string {
 			}
 			t.runs++
 			t.met += b2i(rec.met)
-			t.ceilingMis += b2i(rec.ceilingMis)
+			t.ceilingMissed += b2i(rec.ceilingMissed)
 			t.outOfReach += b2i(rec.outOfReach)
 		}
 	}
@@ -72,8 +72,8 @@ func acrossReport(names []string, runs []*results) string {
 	for _, k := range order {
 		t := tallies[k]
 		of := func(n int) string { return fmt.Sprintf("%d of %d", n, t.runs) }
-		tb.add(t.label, of(t.met), of(t.ceilingMis), of(t.outOfReach))
-		if t.ceilingMis == t.runs && t.runs == len(runs) {
+		tb.add(t.label, of(t.met), of(t.ceilingMissed), of(t.outOfReach))
+		if t.ceilingMissed == t.runs && t.runs == len(runs) {
 			always = append(always, t.label)
 		}
 	}
