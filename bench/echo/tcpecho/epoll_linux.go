@@ -17,7 +17,7 @@ var platformModes = []echo.Mode{{
 	Serve: func(ln net.Listener) error {
 		return newEpollEcho().serve(ln)
 	},
-}}
+}, blockMode}
 
 // epollEcho is the raw TCP echo as an event loop: one goroutine, locked
 // to its thread, waits in epoll_wait (level-triggered) for every
@@ -90,23 +90,9 @@ func (e *epollEcho) start() error {
 // descriptor joins the epoll set, and nc itself is closed, which takes
 // it out of the runtime's poller.
 func (e *epollEcho) add(nc net.Conn) error {
-	sc, ok := nc.(syscall.Conn)
-	if !ok {
-		return errors.New("tcpecho: not a socket")
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return err
-	}
-	fd := -1
-	cerr := raw.Control(func(s uintptr) { fd, err = syscall.Dup(int(s)) })
-	if cerr != nil || err != nil {
-		return errors.Join(cerr, err)
-	}
+	fd, err := blockingDup(nc)
 	nc.Close()
-	// O_NONBLOCK belongs to the open file, which the duplicate shares.
-	if err := syscall.SetNonblock(fd, false); err != nil {
-		syscall.Close(fd)
+	if err != nil {
 		return err
 	}
 	e.open.Add(1)
@@ -117,6 +103,31 @@ func (e *epollEcho) add(nc net.Conn) error {
 		return err
 	}
 	return nil
+}
+
+// blockingDup returns a blocking duplicate of nc's socket descriptor.
+// Closing nc then takes the socket out of the runtime's poller; the
+// duplicate keeps it open.
+func blockingDup(nc net.Conn) (int, error) {
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return -1, errors.New("tcpecho: not a socket")
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd := -1
+	cerr := raw.Control(func(s uintptr) { fd, err = syscall.Dup(int(s)) })
+	if cerr != nil || err != nil {
+		return -1, errors.Join(cerr, err)
+	}
+	// O_NONBLOCK belongs to the open file, which the duplicate shares.
+	if err := syscall.SetNonblock(fd, false); err != nil {
+		syscall.Close(fd)
+		return -1, err
+	}
+	return fd, nil
 }
 
 // loop echoes until the listener is closed and no connection is left.
